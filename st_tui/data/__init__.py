@@ -1,0 +1,1 @@
+"""Loading, previewing, mapping, checking and converting training data (no Textual)."""

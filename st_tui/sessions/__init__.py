@@ -1,0 +1,1 @@
+"""Session folders that keep every wizard step on disk (no Textual)."""

@@ -1,0 +1,1 @@
+"""Training configuration, engine, progress events and export (no Textual)."""
