@@ -534,6 +534,7 @@ def _run(
         disable_tqdm=True,
         report_to="none",
         dataloader_num_workers=0,
+        dataloader_pin_memory=torch.cuda.is_available(),
     )
     trainer = SentenceTransformerTrainer(
         model=model,
