@@ -1,3 +1,3 @@
-"""st-tui: a terminal wizard that fine-tunes Sentence Transformers models on your data."""
+"""st-tui: a terminal wizard that fine-tunes Sentence Transformers models."""
 
 __version__ = "0.1.0"

@@ -177,7 +177,8 @@ class TrainConfig(_Strict):
     def to_yaml(self) -> str:
         """Serialise to YAML, leaving out unset optional values."""
         data = self.model_dump(mode="json", exclude_none=True)
-        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+        text: str = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+        return text
 
 
 def _format_validation_error(error: ValidationError, origin: str) -> str:

@@ -118,22 +118,19 @@ def prepare_data(config: TrainConfig) -> PreparedSplits:
             config.data.validation_path,
         )
         train = select_roles(frame, fmt, mapping)
-        validation_frame = collect(validation_source)
-        validation = select_roles(
-            validation_frame, fmt, validation_mapping, train.label_names
+        separate = select_roles(
+            collect(validation_source), fmt, validation_mapping, train.label_names
         )
-        return PreparedSplits(fmt, mapping, train, validation)
+        return PreparedSplits(fmt, mapping, train, separate)
 
     train_frame, validation_frame = split_frame(
         frame, config.data.validation_split, seed
     )
     train = select_roles(train_frame, fmt, mapping)
-    validation = (
-        select_roles(validation_frame, fmt, mapping, train.label_names)
-        if validation_frame is not None
-        else None
-    )
-    return PreparedSplits(fmt, mapping, train, validation)
+    if validation_frame is None:
+        return PreparedSplits(fmt, mapping, train, None)
+    held_out = select_roles(validation_frame, fmt, mapping, train.label_names)
+    return PreparedSplits(fmt, mapping, train, held_out)
 
 
 def _raise_on_blocking(
@@ -196,6 +193,8 @@ def build_loss(name: str, model: SentenceTransformer, num_labels: int | None) ->
 
     if name == "SoftmaxLoss":
         dimension = model.get_embedding_dimension()
+        if dimension is None:
+            raise ModelError("The model does not report its embedding dimension.")
         return losses.SoftmaxLoss(
             model, embedding_dimension=dimension, num_labels=num_labels or 2
         )
@@ -287,8 +286,8 @@ def _make_progress_callback(
 
     batch = config.training.batch_size * config.training.gradient_accumulation_steps
 
-    class ProgressCallback(TrainerCallback):  # type: ignore[misc]
-        """Turn trainer callbacks into throttled st-tui events and obey the stop flag."""
+    class ProgressCallback(TrainerCallback):
+        """Turn trainer callbacks into throttled events; obey the stop flag."""
 
         def __init__(self) -> None:
             self.started = time.monotonic()
@@ -527,7 +526,7 @@ def _run(
         eval_strategy=eval_strategy,
         eval_steps=params.eval_steps,
         save_strategy=params.save_strategy,
-        save_steps=params.save_steps,
+        save_steps=params.save_steps or 500,
         save_total_limit=params.save_total_limit,
         logging_steps=logging_steps,
         logging_strategy="steps",
@@ -601,7 +600,7 @@ def _run(
         (model_path / "label_names.json").write_text(
             json.dumps(splits.label_names, ensure_ascii=False), encoding="utf-8"
         )
-    event = TrainingFinished(
+    finished = TrainingFinished(
         model_path=str(model_path),
         step=step,
         metrics=metrics,
@@ -609,8 +608,8 @@ def _run(
         primary=primary,
         elapsed_seconds=time.monotonic() - started,
     )
-    emit(event)
-    return event
+    emit(finished)
+    return finished
 
 
 def _checkpoint_step(path: Path | None) -> int:

@@ -1,4 +1,4 @@
-"""An accuracy evaluator for pair_class data that uses the SoftmaxLoss classifier head."""
+"""An accuracy evaluator for pair_class data using the SoftmaxLoss classifier."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import torch
 from sentence_transformers.base.evaluation.evaluator import BaseEvaluator
 
 
-class ClassifierAccuracyEvaluator(BaseEvaluator):  # type: ignore[misc]
+class ClassifierAccuracyEvaluator(BaseEvaluator):
     """Score the share of held-out pairs whose class the SoftmaxLoss head predicts.
 
     The head concatenates u, v and |u - v| (as configured on the loss), so this must
@@ -24,7 +24,7 @@ class ClassifierAccuracyEvaluator(BaseEvaluator):  # type: ignore[misc]
         batch_size: int = 32,
         name: str = "validation",
     ) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.premises = premises
         self.hypotheses = hypotheses
         self.labels = labels

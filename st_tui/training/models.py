@@ -1,4 +1,4 @@
-"""Find the model to fine-tune: the bundled one, a local folder, the cache or the Hub."""
+"""Find the model to fine-tune: bundled, a local folder, the cache or the Hub."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def cached_models() -> list[ModelChoice]:
         or Path(os.environ.get("HF_HOME", Path.home() / ".cache" / "huggingface"))
         / "hub"
     )
-    choices = []
+    choices: list[ModelChoice] = []
     if not hub_home.is_dir():
         return choices
     for folder in sorted(hub_home.glob("models--*")):

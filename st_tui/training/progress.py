@@ -29,7 +29,7 @@ def format_seconds(seconds: float | None) -> str:
     """Format a duration as H:MM:SS, or '?' when unknown."""
     if seconds is None:
         return "?"
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}"

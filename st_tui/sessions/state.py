@@ -1,0 +1,60 @@
+"""The wizard's state: every choice made so far, in one serialisable model."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from st_tui.training.config import DataConfig, TrainConfig, TrainingParams
+
+
+class Step(str, Enum):
+    """The wizard's steps, in order."""
+
+    SOURCE = "source"
+    MAPPING = "mapping"
+    PARAMETERS = "parameters"
+    REVIEW = "review"
+    TRAINING = "training"
+    RESULT = "result"
+
+
+class WizardState(BaseModel):
+    """What the wizard knows: source, format, mapping, parameters and where it is."""
+
+    model_config = ConfigDict(validate_assignment=True)
+
+    step: Step = Step.SOURCE
+    source_path: str | None = None
+    format: str | None = None
+    mapping: dict[str, str] = Field(default_factory=dict)
+    model: str | None = None
+    training: TrainingParams = Field(default_factory=TrainingParams)
+    validation_split: float = 0.1
+    validation_path: str | None = None
+    output_dir: str | None = None
+    label_names: list[str] | None = None
+    result: dict[str, Any] | None = None
+
+    def to_config(self) -> TrainConfig:
+        """Build the training config for the choices made so far.
+
+        Raises:
+            ValueError: when the source, format or output folder is not chosen yet.
+        """
+        if not self.source_path or not self.format or not self.output_dir:
+            raise ValueError("Choose a source, a format and an output folder first.")
+        return TrainConfig(
+            model=self.model,
+            data=DataConfig(
+                path=self.source_path,
+                format=self.format,
+                columns=dict(self.mapping),
+                validation_split=self.validation_split,
+                validation_path=self.validation_path,
+            ),
+            training=self.training,
+            output_dir=self.output_dir,
+        )
