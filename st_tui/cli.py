@@ -7,12 +7,16 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from st_tui import __version__
 from st_tui.errors import StTuiError
+
+if TYPE_CHECKING:
+    from st_tui.sessions.store import Session, SessionStore
+    from st_tui.training.config import TrainConfig
 
 # Set before transformers, datasets or huggingface_hub are imported, because they
 # read these once at import time.
@@ -24,16 +28,25 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 class _WizardGroup(click.Group):
     """A group whose first argument opens the wizard unless it names a subcommand."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
         if args and not args[0].startswith("-") and args[0] not in self.commands:
-            args = ["wizard", *args]
-        return super().parse_args(ctx, args)
+            return "wizard", self.commands["wizard"], args
+        return super().resolve_command(ctx, args)
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     """Print a one-line error on stderr and exit with ``code``."""
     click.echo(f"st-tui: error: {' '.join(message.split())}", err=True)
     sys.exit(code)
+
+
+def _store(ctx: click.Context) -> SessionStore:
+    from st_tui.sessions.store import SessionStore
+
+    home = ctx.find_root().params.get("home")
+    return SessionStore(home)
 
 
 @click.group(
@@ -42,8 +55,23 @@ def fail(message: str, code: int = 1) -> None:
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.version_option(__version__, prog_name="st-tui")
+@click.option(
+    "--home",
+    envvar="ST_TUI_HOME",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder that holds the sessions [env: ST_TUI_HOME; default: the user data "
+    "folder, such as ~/.local/share/st-tui].",
+)
+@click.option(
+    "--session",
+    "session_id",
+    metavar="ID",
+    default=None,
+    help="Reopen a saved session in the wizard, at the step where it was left.",
+)
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, home: Path | None, session_id: str | None) -> None:
     """Fine-tune a Sentence Transformers embedding model on your own data.
 
     With no command, or with a PATH, opens the wizard: `st-tui`, `st-tui data.csv`.
@@ -53,7 +81,7 @@ def cli(ctx: click.Context) -> None:
 
 
 @cli.command()
-@click.argument("path", required=False, type=click.Path(path_type=Path, exists=False))
+@click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option(
     "--output-root",
     type=click.Path(path_type=Path, file_okay=False),
@@ -61,44 +89,101 @@ def cli(ctx: click.Context) -> None:
     help="Folder under which each run's output folder is made "
     "[default: ./st-tui-runs].",
 )
-def wizard(path: Path | None, output_root: Path | None) -> None:
+@click.pass_context
+def wizard(ctx: click.Context, path: Path | None, output_root: Path | None) -> None:
     """Open the wizard, on PATH (a data file or a folder to browse) if given."""
-    from st_tui.tui.app import StTuiApp
-
     if path is not None and not path.exists():
         fail(f"{path}: file or folder not found. Check the path and try again.", 2)
-    StTuiApp(start_path=path, workdir=Path.cwd(), output_root=output_root).run()
+    store = _store(ctx)
+    session_id = ctx.find_root().params.get("session_id")
+    session = None
+    if session_id:
+        try:
+            session = store.load(session_id)
+        except StTuiError as error:
+            fail(str(error), 2)
+
+    from st_tui.tui.app import StTuiApp
+
+    app = StTuiApp(start_path=path, workdir=Path.cwd(), output_root=output_root)
+    _attach_sessions(app, store, session)
+    app.run()
+
+
+def _attach_sessions(app: Any, store: SessionStore, session: Session | None) -> None:
+    # The wizard takes a session store and a session to reopen when it supports them.
+    if hasattr(app, "attach_sessions"):
+        app.attach_sessions(store, session)
 
 
 @cli.command()
 @click.argument("config_path", metavar="CONFIG.yaml", type=click.Path(path_type=Path))
-@click.option(
-    "--resume",
-    is_flag=True,
-    help="Continue from the newest complete checkpoint in output_dir/checkpoints.",
-)
-def train(config_path: Path, resume: bool) -> None:
+@click.pass_context
+def train(ctx: click.Context, config_path: Path) -> None:
     """Train headless from a YAML config, showing progress; exits 1 on failure.
 
-    The final model is saved in output_dir/model and every progress event is
-    appended to output_dir/events.jsonl. Ctrl+C, SIGTERM or SIGHUP stop after the
-    current step and save a checkpoint that --resume continues from.
+    Creates a session (its id is printed first) that holds the config, the progress
+    events and the log; the model is saved in output_dir/model. Ctrl+C, SIGTERM or
+    SIGHUP stop after the current step and save a checkpoint that `st-tui resume ID`
+    continues from.
     """
-    from st_tui.training.config import load_config, save_config
+    from st_tui.sessions.state import WizardState
+    from st_tui.training.config import load_config
 
     try:
         config = load_config(config_path)
+        session = _store(ctx).create(WizardState.from_config(config))
     except StTuiError as error:
         fail(str(error))
-        return
-    output = Path(config.output_dir)
-    output.mkdir(parents=True, exist_ok=True)
-    save_config(config, output / "config.yaml")
-    code = _run_headless(config, resume)
-    sys.exit(code)
+    click.echo(f"Session: {session.id} ({session.folder})", err=True)
+    sys.exit(_run_headless(session, config, resume=False))
 
 
-def _run_headless(config: Any, resume: bool) -> int:
+@cli.command()
+@click.argument("session_id", metavar="ID")
+@click.pass_context
+def resume(ctx: click.Context, session_id: str) -> None:
+    """Resume a session's training headless from its newest complete checkpoint.
+
+    The trainer restores the global step, optimizer, scheduler and random state, so
+    the run ends as if it had not stopped. Warns first when the source file changed.
+    """
+    from st_tui.training.config import load_config
+
+    try:
+        session = _store(ctx).load(session_id)
+        config = load_config(session.config_path)
+    except StTuiError as error:
+        fail(str(error))
+    if session.is_running():
+        fail(f"Session {session.id} is training in another process right now.")
+    change = session.source_change()
+    if change:
+        click.echo(f"st-tui: warning: {change}", err=True)
+    checkpoint = session.newest_checkpoint()
+    if checkpoint is None:
+        fail(
+            f"Session {session.id} has no complete checkpoint to resume from. Train it "
+            f"again with `st-tui train {session.config_path}`."
+        )
+    click.echo(f"Session: {session.id}, resuming from {checkpoint}", err=True)
+    sys.exit(_run_headless(session, config, resume=True))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_context
+def sessions(ctx: click.Context, as_json: bool) -> None:
+    """List saved sessions, newest first, with status, progress and best metric."""
+    from st_tui.sessions.listing import print_sessions
+
+    print_sessions(_store(ctx), as_json=as_json)
+
+
+def _run_headless(session: Session, config: TrainConfig, resume: bool) -> int:
+    from st_tui.sessions.recorder import SessionRecorder
+    from st_tui.sessions.runlog import session_log
+    from st_tui.training.config import save_config
     from st_tui.training.engine import run_training
     from st_tui.training.events import JsonlSink, fan_out
     from st_tui.training.progress import ConsoleProgress
@@ -114,26 +199,25 @@ def _run_headless(config: Any, resume: bool) -> int:
         sig: signal.signal(sig, request_stop)
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
     }
-    sink = JsonlSink(Path(config.output_dir) / "events.jsonl")
+    save_config(config, session.config_path)
+    sink = JsonlSink(session.events_path)
     console = ConsoleProgress()
+    handler = fan_out(sink, SessionRecorder(session), console.handle)
     try:
-        with console:
-            result = run_training(
-                config, fan_out(sink, console.handle), stop=stop, resume=resume
-            )
+        with session.run_lock(), session_log(session.log_path), console:
+            result = run_training(config, handler, stop=stop, resume=resume)
     except StTuiError as error:
         fail(str(error))
-        return 1
     finally:
         sink.close()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        for sig, previous_handler in previous.items():
+            signal.signal(sig, previous_handler)
     if result.kind == "cancelled":
         reason = received[0] if received else "a stop request"
         where = getattr(result, "checkpoint", None) or "no checkpoint"
         click.echo(
             f"st-tui: stopped by {reason} at step {result.step}; checkpoint: {where}. "
-            "Run again with --resume to continue.",
+            f"Continue with `st-tui resume {session.id}`.",
             err=True,
         )
         return 130 if received == ["SIGINT"] else 143

@@ -36,7 +36,23 @@ class WizardState(BaseModel):
     validation_path: str | None = None
     output_dir: str | None = None
     label_names: list[str] | None = None
+    fixes: list[dict[str, Any]] = Field(default_factory=list)
     result: dict[str, Any] | None = None
+
+    @classmethod
+    def from_config(cls, config: TrainConfig) -> WizardState:
+        """Build the state that a training config stands for, ready to review."""
+        return cls(
+            step=Step.REVIEW,
+            source_path=config.data.path,
+            format=config.data.format,
+            mapping=dict(config.data.columns),
+            model=config.model,
+            training=config.training,
+            validation_split=config.data.validation_split,
+            validation_path=config.data.validation_path,
+            output_dir=config.output_dir,
+        )
 
     def to_config(self) -> TrainConfig:
         """Build the training config for the choices made so far.

@@ -22,6 +22,7 @@ from st_tui.data.detect import suggest_mapping
 from st_tui.data.load import collect, open_source
 from st_tui.errors import DataError, ModelError, StTuiError, TrainingError
 from st_tui.formats import Format, get_format
+from st_tui.training.checkpoints import newest_complete_checkpoint
 from st_tui.training.config import TrainConfig
 from st_tui.training.events import (
     CheckpointSaved,
@@ -386,20 +387,6 @@ def _memory_mb() -> float | None:
         return float(psutil.Process().memory_info().rss / 2**20)
     except Exception:  # memory is shown when known and never stops training
         return None
-
-
-def newest_complete_checkpoint(folder: Path) -> Path | None:
-    """Return the highest checkpoint-N folder that holds trainer_state.json.
-
-    trainer_state.json is written last, so a folder without it is a checkpoint that a
-    crash cut short.
-    """
-    candidates = []
-    for path in folder.glob("checkpoint-*"):
-        suffix = path.name.removeprefix("checkpoint-")
-        if suffix.isdigit() and (path / "trainer_state.json").is_file():
-            candidates.append((int(suffix), path))
-    return max(candidates)[1] if candidates else None
 
 
 def _evaluate(evaluator: Any, model: Any) -> tuple[dict[str, float], str]:
