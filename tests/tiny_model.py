@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-WORDS = (
-    "a man woman child dog cat is are the plays playing runs running eats eating "
-    "in on at park street house guitar ball food water red blue big small happy "
-    "sad quickly slowly question answer what where who how why city river book"
-).split()
+WORDS = ["a", "man", "woman", "child", "dog", "cat", "is", "are", "the", "plays", "playing", "runs", "running", "eats", "eating", "in", "on", "at", "park", "street", "house", "guitar", "ball", "food", "water", "red", "blue", "big", "small", "happy", "sad", "quickly", "slowly", "question", "answer", "what", "where", "who", "how", "why", "city", "river", "book"]
 
 
 def build_tiny_model(folder: Path, sentences: list[str] | None = None) -> Path:
@@ -30,7 +26,9 @@ def build_tiny_model(folder: Path, sentences: list[str] | None = None) -> Path:
     tokenizer.train_from_iterator(texts, trainer=trainer)
     raw = folder / "raw"
     raw.mkdir(exist_ok=True)
-    vocab = [token for token, _ in sorted(tokenizer.get_vocab().items(), key=lambda t: t[1])]
+    vocab = [
+        token for token, _ in sorted(tokenizer.get_vocab().items(), key=lambda t: t[1])
+    ]
     (raw / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
     fast = BertTokenizerFast(vocab_file=str(raw / "vocab.txt"), do_lower_case=True)
     fast.save_pretrained(str(raw))
