@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tiny_model import WORDS, build_tiny_model
+from tests.tiny_model import VOCABULARY_TEXT, build_tiny_model
 
 SUBJECTS = ["a man", "a woman", "a child", "the dog", "the cat"]
 VERBS = ["plays", "eats", "runs", "is playing", "is eating"]
@@ -83,7 +83,7 @@ def _one_torch_thread() -> None:
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Return the folder of a tiny random BERT Sentence Transformers model."""
     folder = tmp_path_factory.mktemp("tiny-model")
-    return build_tiny_model(folder, make_sentences(200) + [" ".join(WORDS)])
+    return build_tiny_model(folder, [*make_sentences(200), VOCABULARY_TEXT])
 
 
 @pytest.fixture

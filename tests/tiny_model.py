@@ -1,10 +1,14 @@
-"""Build a tiny random BERT Sentence Transformers model with its own WordPiece vocabulary."""
+"""Build a tiny random BERT Sentence Transformers model with its own vocabulary."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-WORDS = ["a", "man", "woman", "child", "dog", "cat", "is", "are", "the", "plays", "playing", "runs", "running", "eats", "eating", "in", "on", "at", "park", "street", "house", "guitar", "ball", "food", "water", "red", "blue", "big", "small", "happy", "sad", "quickly", "slowly", "question", "answer", "what", "where", "who", "how", "why", "city", "river", "book"]
+VOCABULARY_TEXT = (
+    "a man woman child dog cat is are the plays playing runs running eats eating "
+    "in on at park street house guitar ball food water red blue big small happy "
+    "sad quickly slowly question answer what where who how why city river book"
+)
 
 
 def build_tiny_model(folder: Path, sentences: list[str] | None = None) -> Path:
@@ -15,7 +19,7 @@ def build_tiny_model(folder: Path, sentences: list[str] | None = None) -> Path:
     from transformers import BertConfig, BertModel, BertTokenizerFast
 
     folder.mkdir(parents=True, exist_ok=True)
-    texts = list(sentences or []) + [" ".join(WORDS)]
+    texts = [*(sentences or []), VOCABULARY_TEXT]
     tokenizer = Tokenizer(models.WordPiece(unk_token="[UNK]"))
     tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True)
     tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
