@@ -1,4 +1,4 @@
-"""Shared fixtures: an offline Hub, one torch thread, a tiny model and generated data."""
+"""Shared fixtures: an offline Hub, one torch thread, a tiny model, generated data."""
 
 from __future__ import annotations
 
@@ -49,25 +49,29 @@ def make_format_rows(
     first = make_sentences(count, seed)
     second = make_sentences(count, seed + 1)
     third = make_sentences(count, seed + 2)
-    if fmt == "pair":
-        return ["anchor", "positive"], [[a, b] for a, b in zip(first, second)]
-    if fmt == "qa":
-        questions = [f"what {s}" for s in first]
-        return ["question", "answer"], [[q, b] for q, b in zip(questions, second)]
-    if fmt == "triplet":
-        return ["anchor", "positive", "negative"], [
-            [a, b, c] for a, b, c in zip(first, second, third)
-        ]
-    if fmt == "pair_score":
-        return ["sentence_A", "sentence_B", "relatedness_score"], [
-            [a, b, round(rng.uniform(1, 5), 1)] for a, b in zip(first, second)
-        ]
-    if fmt == "pair_class":
-        labels = ["ENTAILMENT", "NEUTRAL", "CONTRADICTION"]
-        return ["sentence_A", "sentence_B", "entailment_judgment"], [
-            [a, b, labels[i % 3]] for i, (a, b) in enumerate(zip(first, second))
-        ]
-    raise ValueError(fmt)
+    labels = ["ENTAILMENT", "NEUTRAL", "CONTRADICTION"]
+    headers = {
+        "pair": ["anchor", "positive"],
+        "qa": ["question", "answer"],
+        "triplet": ["anchor", "positive", "negative"],
+        "pair_score": ["sentence_A", "sentence_B", "relatedness_score"],
+        "pair_class": ["sentence_A", "sentence_B", "entailment_judgment"],
+    }
+    rows: list[list[object]] = []
+    for i in range(count):
+        if fmt == "pair":
+            rows.append([first[i], second[i]])
+        elif fmt == "qa":
+            rows.append([f"what {first[i]}", second[i]])
+        elif fmt == "triplet":
+            rows.append([first[i], second[i], third[i]])
+        elif fmt == "pair_score":
+            rows.append([first[i], second[i], round(rng.uniform(1, 5), 1)])
+        elif fmt == "pair_class":
+            rows.append([first[i], second[i], labels[i % 3]])
+        else:
+            raise ValueError(f"unknown format {fmt!r}")
+    return headers[fmt], rows
 
 
 @pytest.fixture(autouse=True, scope="session")
