@@ -1,0 +1,70 @@
+# Build, run and test st-tui in a local virtual environment (.venv).
+#
+# torch is installed first, on its own, because a plain `torch` requirement resolved by
+# pip with no torch present takes the CUDA build from PyPI (several GB). The default
+# pins the CPU build; GPU users choose another build with TORCH_SPEC (see README.md).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+# The torch requirement installed before the project. CPU=0 takes PyPI's default build
+# (CUDA on Linux x86_64); an empty TORCH_SPEC keeps whatever torch the venv has.
+CPU ?= 1
+ifeq ($(CPU),0)
+TORCH_SPEC ?= torch
+else
+TORCH_SPEC ?= torch==2.13.0
+endif
+
+PYTEST_ARGS ?=
+RUN_ARGS ?=
+
+empty :=
+space := $(empty) $(empty)
+torch_tag := $(subst $(space),_,$(subst =,_,$(subst <,_,$(subst >,_,$(TORCH_SPEC)))))
+TORCH_STAMP := $(VENV)/.torch-$(if $(torch_tag),$(torch_tag),kept)
+
+.PHONY: run test lint bench venv clean
+
+run: $(VENV)/.installed-offline
+	$(BIN)/st-tui $(RUN_ARGS)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+bench: $(VENV)/.installed-dev
+	@if [ -f benchmarks/run.py ]; then \
+		$(BIN)/python benchmarks/run.py --quick; \
+	else \
+		echo "benchmarks/run.py not found: no benchmark to run."; \
+	fi
+
+venv: $(BIN)/python
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(TORCH_STAMP): | $(BIN)/python
+	@if [ -n "$(TORCH_SPEC)" ]; then \
+		echo "Installing $(TORCH_SPEC) before the project"; \
+		$(BIN)/python -m pip install "$(TORCH_SPEC)"; \
+	fi
+	rm -f $(VENV)/.torch-* $(VENV)/.installed-*
+	touch $@
+
+$(VENV)/.installed-offline: pyproject.toml $(TORCH_STAMP)
+	$(BIN)/python -m pip install -e '.[offline]'
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(TORCH_STAMP)
+	$(BIN)/python -m pip install -e '.[dev]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache
