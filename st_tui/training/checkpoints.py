@@ -17,4 +17,3 @@ def newest_complete_checkpoint(folder: Path) -> Path | None:
         if suffix.isdigit() and (path / "trainer_state.json").is_file():
             candidates.append((int(suffix), path))
     return max(candidates)[1] if candidates else None
-
