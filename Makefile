@@ -1,15 +1,16 @@
 # Build, run and test st-tui in a local virtual environment (.venv).
 #
-# torch is installed first, on its own, because a plain `torch` requirement resolved by
-# pip with no torch present takes the CUDA build from PyPI (several GB). The default
-# pins the CPU build; GPU users choose another build with TORCH_SPEC (see README.md).
+# torch is installed first, on its own, so that the build is chosen here and not by the
+# resolver: a plain `torch` requirement with no torch present takes a CUDA build from
+# PyPI (several GB). GPU users choose their build with TORCH_SPEC (see README.md).
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-# The torch requirement installed before the project. CPU=0 takes PyPI's default build
-# (CUDA on Linux x86_64); an empty TORCH_SPEC keeps whatever torch the venv has.
+# The torch requirement installed before the project. CPU=0 asks for any torch release,
+# which pip takes from PyPI (CUDA builds on Linux x86_64); an empty TORCH_SPEC keeps the
+# torch the venv has. TORCH_PIP_ARGS adds options to that pip call.
 CPU ?= 1
 ifeq ($(CPU),0)
 TORCH_SPEC ?= torch
@@ -17,6 +18,7 @@ else
 TORCH_SPEC ?= torch==2.13.0
 endif
 
+TORCH_PIP_ARGS ?=
 PYTEST_ARGS ?=
 RUN_ARGS ?=
 
@@ -53,7 +55,7 @@ $(BIN)/python:
 $(TORCH_STAMP): | $(BIN)/python
 	@if [ -n "$(TORCH_SPEC)" ]; then \
 		echo "Installing $(TORCH_SPEC) before the project"; \
-		$(BIN)/python -m pip install "$(TORCH_SPEC)"; \
+		$(BIN)/python -m pip install $(TORCH_PIP_ARGS) "$(TORCH_SPEC)"; \
 	fi
 	rm -f $(VENV)/.torch-* $(VENV)/.installed-*
 	touch $@
