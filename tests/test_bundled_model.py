@@ -1,6 +1,6 @@
 """One short real run of the bundled all-MiniLM-L6-v2, offline.
 
-Marked slow (it loads a 90 MB model and trains it on the CPU) but part of the
+Marked slow (it loads an 88 MB model and trains it on the CPU) but part of the
 default test run: deselect it with `-m "not slow"`.
 """
 

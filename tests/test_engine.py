@@ -1,7 +1,7 @@
 """Tests of the training engine on a tiny random model, one run per case.
 
-Each run trains the session's tiny BERT for one epoch on generated rows, which
-takes well under a second once sentence_transformers is imported.
+Each run trains the tiny BERT (built once per test run) for one epoch on generated
+rows. A run takes well under a second once sentence_transformers is imported.
 """
 
 from __future__ import annotations

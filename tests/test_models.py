@@ -131,12 +131,12 @@ def test_describe_broken_folder(tmp_path: Path) -> None:
 def test_offline_hub_id_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     connections: list[Any] = []
 
-    def refuse(self: socket.socket, address: Any) -> None:
+    def reject_connection(self: socket.socket, address: Any) -> None:
         connections.append(address)
         raise OSError("network disabled in tests")
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect", reject_connection)
     with pytest.raises(ModelError) as caught:
         load_model("st-tui-tests/no-such-model", max_seq_length=32)
     message = str(caught.value)
