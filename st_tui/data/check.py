@@ -21,7 +21,7 @@ MAX_ROWS_LISTED = 1000
 
 
 class Severity(str, Enum):
-    """How much a finding matters: an error blocks training, a warning can be accepted."""
+    """Finding severity: an error blocks training, a warning can be accepted."""
 
     ERROR = "error"
     WARNING = "warning"
