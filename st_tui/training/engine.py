@@ -112,11 +112,13 @@ def prepare_data(config: TrainConfig) -> PreparedSplits:
             validation_source.columns,
             validation_source.schema,
         )
+        # Validation rows only score the model, so a single class there is fine.
         _raise_on_blocking(
             validation_source.frame,
             fmt,
             validation_mapping,
             config.data.validation_path,
+            ignored=frozenset({"one_class"}),
         )
         train = select_roles(frame, fmt, mapping)
         separate = select_roles(
@@ -135,9 +137,14 @@ def prepare_data(config: TrainConfig) -> PreparedSplits:
 
 
 def _raise_on_blocking(
-    frame: Any, fmt: Format, mapping: dict[str, str], name: str
+    frame: Any,
+    fmt: Format,
+    mapping: dict[str, str],
+    name: str,
+    ignored: frozenset[str] = frozenset(),
 ) -> None:
-    errors = blocking(check_basic(frame, fmt, mapping))
+    findings = check_basic(frame, fmt, mapping)
+    errors = [f for f in blocking(findings) if f.code not in ignored]
     if errors:
         first = errors[0]
         more = f" ({len(errors) - 1} more problems)" if len(errors) > 1 else ""
