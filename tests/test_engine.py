@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from st_tui.data.check import validate_mapping
-from st_tui.errors import DataError
+from st_tui.errors import DataError, TrainingError
 from st_tui.formats import FORMAT_NAMES, get_format
 from st_tui.training import engine
 from st_tui.training.config import DataConfig, TrainConfig, TrainingParams
@@ -450,3 +450,104 @@ def test_planned_steps() -> None:
     assert planned_steps(100, config) == 14
     config.training.max_steps = 5
     assert planned_steps(100, config) == 5
+
+
+def test_separate_validation_file(
+    tiny_model: Path, format_file: Any, tmp_path: Path
+) -> None:
+    train = format_file("triplet", 40, name="train.csv")
+    validation = format_file("triplet", 12, name="dev.csv")
+    config = make_config(tiny_model, train, "triplet", tmp_path / "out")
+    config.data.validation_path = str(validation)
+    recorder = Recorder()
+
+    result = run_training(config, recorder)
+
+    started = recorder.of(TrainingStarted)[0]
+    assert started.train_rows == 40
+    assert started.validation_rows == 12
+    assert isinstance(result, TrainingFinished)
+    assert result.primary is not None
+    assert result.primary in result.metrics
+
+
+def test_no_validation_rows(tiny_model: Path, format_file: Any, tmp_path: Path) -> None:
+    data = format_file("qa", 24)
+    config = make_config(tiny_model, data, "qa", tmp_path / "out")
+    config.data.validation_split = 0.0
+    recorder = Recorder()
+
+    result = run_training(config, recorder)
+
+    assert isinstance(result, TrainingFinished)
+    assert recorder.of(EvaluationDone) == []
+    assert result.metrics == {}
+    assert result.primary is None
+    assert recorder.of(TrainingStarted)[0].validation_rows == 0
+
+
+def test_validation_label_unseen_in_training(tiny_model: Path, tmp_path: Path) -> None:
+    header, rows = make_format_rows("pair_class", 30)
+    train = write_rows(tmp_path / "train.csv", header, rows)
+    dev_rows = [
+        [rows[0][0], rows[0][1], "UNRELATED"],
+        [rows[1][0], rows[1][1], "ENTAILMENT"],
+    ]
+    dev = write_rows(tmp_path / "dev.csv", header, dev_rows)
+    config = make_config(tiny_model, train, "pair_class", tmp_path / "out")
+    config.data.validation_path = str(dev)
+
+    with pytest.raises(DataError) as caught:
+        run_training(config, Recorder())
+
+    assert "'UNRELATED'" in str(caught.value)
+    assert "CONTRADICTION, ENTAILMENT, NEUTRAL" in str(caught.value)
+
+
+def test_fp16_without_gpu_fails(
+    tiny_model: Path, format_file: Any, tmp_path: Path
+) -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a CUDA GPU")
+    data = format_file("pair", 16)
+    config = make_config(
+        tiny_model, data, "pair", tmp_path / "out", mixed_precision="fp16"
+    )
+    recorder = Recorder()
+
+    with pytest.raises(TrainingError) as caught:
+        run_training(config, recorder)
+
+    assert "'fp16'" in str(caught.value)
+    assert "CUDA" in str(caught.value)
+    assert [event.kind for event in recorder.events] == ["failed"]
+
+
+def test_out_of_memory_message() -> None:
+    config = TrainConfig(
+        data=DataConfig(path="x.csv", format="pair"),
+        training=TrainingParams(batch_size=256, max_seq_length=512),
+    )
+    error = RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+    message = engine._describe_failure(error, config)
+    assert "batch size 256" in message
+    assert "max_seq_length 512" in message
+    assert "gradient_accumulation_steps" in message
+
+
+def test_validation_file_one_class(tiny_model: Path, tmp_path: Path) -> None:
+    # A classifier needs two classes to train, but validation rows of one class
+    # can still score it.
+    header, rows = make_format_rows("pair_class", 30)
+    train = write_rows(tmp_path / "train.csv", header, rows)
+    dev_rows = [[row[0], row[1], "NEUTRAL"] for row in rows[:4]]
+    dev = write_rows(tmp_path / "dev.csv", header, dev_rows)
+    config = make_config(tiny_model, train, "pair_class", tmp_path / "out")
+    config.data.validation_path = str(dev)
+
+    result = run_training(config, Recorder())
+
+    assert isinstance(result, TrainingFinished)
+    assert "validation_accuracy" in result.metrics
