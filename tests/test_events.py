@@ -1,11 +1,13 @@
-"""Tests of training events: JSON round trips, the JSONL sink and fan-out."""
+"""Tests of training events: JSON round trips, the JSONL sink, fan-out and printing."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from st_tui.training.events import (
     EVENT_KINDS,
@@ -22,6 +24,7 @@ from st_tui.training.events import (
     fan_out,
     read_events,
 )
+from st_tui.training.progress import ConsoleProgress, format_seconds
 
 SAMPLES: list[Event] = [
     TrainingStarted(
@@ -149,3 +152,28 @@ def test_fan_out_calls_each_in_order() -> None:
         "first:checkpoint",
         "second:checkpoint",
     ]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(None, "?"), (0, "0:00:00"), (59.6, "0:01:00"), (3725, "1:02:05")],
+)
+def test_format_seconds(seconds: float | None, text: str) -> None:
+    assert format_seconds(seconds) == text
+
+
+def test_console_prints_each_event() -> None:
+    output = io.StringIO()
+    console = Console(file=output, width=200, force_terminal=False)
+
+    with ConsoleProgress(console) as progress:
+        for event in SAMPLES[:-1]:
+            progress.handle(event)
+
+    text = output.getvalue()
+    assert "Training all-MiniLM-L6-v2 with CoSENTLoss on cpu: 80 rows" in text
+    assert "Evaluation (baseline): validation_spearman_cosine = 0.8100" in text
+    assert "Checkpoint saved: /runs/x/checkpoints/checkpoint-10" in text
+    assert "Model saved: /runs/x/model" in text
+    assert "validation_spearman_cosine: 0.8100 -> 0.8600" in text
+    assert "Stopped at step 12." in text
