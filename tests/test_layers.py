@@ -8,6 +8,7 @@ already loaded textual, torch and sentence_transformers for other tests.
 from __future__ import annotations
 
 import json
+import pkgutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+CORE_PACKAGES = ["st_tui.data", "st_tui.training", "st_tui.sessions"]
+# The modules the wizard's first screens import; none may load torch or its kin.
 HEADLESS_MODULES = [
     "st_tui.formats",
     "st_tui.errors",
@@ -36,6 +39,17 @@ HEADLESS_MODULES = [
     "st_tui.sessions.store",
 ]
 HEAVY_PACKAGES = ["torch", "transformers", "sentence_transformers", "datasets"]
+
+
+def core_modules() -> list[str]:
+    """List every module of the headless core, including ones added later."""
+    names = ["st_tui.formats", "st_tui.errors"]
+    for package in CORE_PACKAGES:
+        folder = ROOT / Path(*package.split("."))
+        names.append(package)
+        for info in pkgutil.iter_modules([str(folder)]):
+            names.append(f"{package}.{info.name}")
+    return names
 
 
 def loaded_after_import(modules: list[str]) -> set[str]:
@@ -63,6 +77,11 @@ def top_level(names: set[str]) -> set[str]:
 
 
 @pytest.fixture(scope="module")
+def core_loaded() -> set[str]:
+    return top_level(loaded_after_import(core_modules()))
+
+
+@pytest.fixture(scope="module")
 def headless_loaded() -> set[str]:
     return top_level(loaded_after_import(HEADLESS_MODULES))
 
@@ -78,9 +97,15 @@ def test_core_modules_exist() -> None:
         assert path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
 
 
-def test_core_skips_textual(headless_loaded: set[str]) -> None:
-    assert "textual" not in headless_loaded
-    assert "st_tui" in headless_loaded
+def test_core_skips_textual(core_loaded: set[str]) -> None:
+    assert "textual" not in core_loaded
+    assert "st_tui" in core_loaded
+
+
+def test_core_modules_found() -> None:
+    modules = core_modules()
+    assert "st_tui.training.evaluators" in modules
+    assert set(HEADLESS_MODULES) <= set(modules)
 
 
 @pytest.mark.parametrize("package", HEAVY_PACKAGES)
