@@ -205,7 +205,7 @@ def parse_config(data: Any, origin: str = "config") -> TrainConfig:
 
 
 def load_config(path: str | Path) -> TrainConfig:
-    """Read a YAML training config; relative data paths are taken from its folder.
+    """Read a YAML training config, resolving relative paths from its folder.
 
     Raises:
         ConfigError: when the file is missing, not YAML or invalid.
@@ -222,7 +222,9 @@ def load_config(path: str | Path) -> TrainConfig:
     except yaml.YAMLError as error:
         raise ConfigError(f"{path}: not valid YAML: {error}") from None
     config = parse_config(data, str(path))
-    return _resolve_paths(config, path.parent)
+    # Absolute paths, because a session saves this config in its own folder and a
+    # resumed run reads it from there, maybe from another working directory.
+    return _resolve_paths(config, path.absolute().parent)
 
 
 def _resolve_paths(config: TrainConfig, base: Path) -> TrainConfig:
