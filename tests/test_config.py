@@ -278,3 +278,35 @@ def test_yaml_round_trip(tmp_path: Path) -> None:
     reloaded = TrainConfig.model_validate(yaml.safe_load(text))
     assert reloaded == original
     assert not (tmp_path / "config.yaml.tmp").exists()
+
+
+def test_relative_config_path_made_absolute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A session stores the loaded config in its own folder, and resuming reads it
+    # from there, so the paths must no longer depend on the working directory.
+    project = tmp_path / "project"
+    (project / "data").mkdir(parents=True)
+    (project / "my-model").mkdir()
+    write_yaml(
+        project / "run.yaml",
+        {
+            "model": "my-model",
+            "data": {"path": "data/train.csv", "format": "pair"},
+            "output_dir": "out",
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+
+    config = load_config(Path("project") / "run.yaml")
+    assert Path(config.data.path).is_absolute()
+    assert Path(config.output_dir).is_absolute()
+    assert Path(config.model or "").is_absolute()
+
+    session = tmp_path / "session"
+    session.mkdir()
+    save_config(config, session / "config.yaml")
+    reloaded = load_config(session / "config.yaml")
+    assert reloaded.data.path == str(project / "data" / "train.csv")
+    assert reloaded.output_dir == str(project / "out")
+    assert reloaded.model == str(project / "my-model")
