@@ -2,48 +2,65 @@
 
 Each problem is a Finding with a severity, the role and column, the affected row
 numbers (1-based, counting data rows after the header) and the fix. Checks are polars
-expressions over the LazyFrame, not Python loops over rows.
+expressions over the LazyFrame, collected with the streaming engine, not Python loops
+over rows. Only the optional tokenizer count reads a sample of texts into Python.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import Enum
+import math
+from typing import Any
 
 import polars as pl
 
+from st_tui.data.check_targets import (
+    check_label,
+    check_score,
+    check_validation_labels,
+)
 from st_tui.data.detect import Mapping
+from st_tui.data.findings import (
+    MAX_ROWS_LISTED,
+    ROW,
+    Finding,
+    Severity,
+    blocking,
+    describe_rows,
+    plural,
+    rows_where,
+    run,
+    with_row_numbers,
+)
+from st_tui.data.load import Source, explain_read_error
+from st_tui.data.text import count_lines
 from st_tui.errors import DataError
 from st_tui.formats import Format, RoleKind
 
-ROW = "__row__"
-MAX_ROWS_LISTED = 1000
+__all__ = [
+    "ROW",
+    "Finding",
+    "Severity",
+    "blocking",
+    "check_basic",
+    "check_data",
+    "check_source",
+    "validate_mapping",
+]
 
-
-class Severity(str, Enum):
-    """Finding severity: an error blocks training, a warning can be accepted."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-
-@dataclass
-class Finding:
-    """One problem in the data, where it is and how to fix it."""
-
-    code: str
-    severity: Severity
-    message: str
-    fix: str
-    role: str | None = None
-    column: str | None = None
-    rows: list[int] = field(default_factory=list)
-    count: int = 0
-
-    def summary(self) -> str:
-        """Return the message and the fix as one line."""
-        return f"{self.message} {self.fix}".strip()
+BASIC_CODES = {
+    "no_rows",
+    "empty_text",
+    "nested_values",
+    "score_not_number",
+    "score_constant",
+    "label_missing",
+    "one_class",
+}
+# Whitespace words times this factor estimates subword tokens for English text.
+WORDS_TO_TOKENS = 1.3
+TOKENIZER_SAMPLE_ROWS = 2000
+# Repeated texts become a warning when more than this share of rows repeat one.
+REPEAT_WARNING_SHARE = 0.2
 
 
 def validate_mapping(
@@ -82,130 +99,539 @@ def validate_mapping(
         )
 
 
-def _rows_where(frame: pl.LazyFrame, condition: pl.Expr) -> tuple[list[int], int]:
-    hits = frame.filter(condition).select(ROW)
-    count = hits.select(pl.len()).collect().item()
-    rows = hits.head(MAX_ROWS_LISTED).collect().get_column(ROW).to_list()
-    return rows, int(count)
-
-
-def _describe_rows(rows: list[int], count: int) -> str:
-    shown = ", ".join(str(r) for r in rows[:5])
-    more = f" and {count - 5} more" if count > 5 else ""
-    return f"row {shown}" if count == 1 else f"rows {shown}{more}"
-
-
 def check_basic(frame: pl.LazyFrame, fmt: Format, mapping: Mapping) -> list[Finding]:
     """Find the problems that make the mapped data untrainable.
 
-    Covers: no rows, null or empty text, and a score or label that is not a number or
-    class. The frame must already hold every mapped column.
+    Covers: no rows, null or empty text, nested values, and a score or label that is
+    not a number or class. The frame must already hold every mapped column.
     """
-    findings: list[Finding] = []
-    indexed = frame.with_row_index(ROW, offset=1)
-    total = indexed.select(pl.len()).collect().item()
+    indexed = with_row_numbers(frame)
+    total = int(run(indexed.select(pl.len())).item())
     if total == 0:
-        findings.append(
-            Finding(
-                code="no_rows",
-                severity=Severity.ERROR,
-                message="The data has a header but no rows.",
-                fix="Add rows to the file or choose another one.",
+        return [_no_rows()]
+    findings: list[Finding] = []
+    for role in fmt.roles:
+        findings.extend(_check_role(indexed, fmt, role, mapping[role]))
+    return [f for f in findings if f.code in BASIC_CODES]
+
+
+def check_data(
+    frame: pl.LazyFrame,
+    fmt: Format,
+    mapping: Mapping,
+    *,
+    max_seq_length: int | None = None,
+    batch_size: int | None = None,
+    validation_frame: pl.LazyFrame | None = None,
+    validation_mapping: Mapping | None = None,
+    validation_split: float | None = None,
+    tokenizer: Any = None,
+) -> list[Finding]:
+    """Find every problem of the mapped data, errors first.
+
+    Args:
+        frame: the training rows; a ``__row__`` column, when present, supplies the
+            row numbers.
+        fmt: the format the mapping fills.
+        mapping: the column of each role.
+        max_seq_length: report texts longer than this many tokens.
+        batch_size: report data with fewer rows than one batch.
+        validation_frame: separate validation rows, checked for leakage and for
+            labels that training lacks.
+        validation_mapping: the validation frame's mapping (default: ``mapping``).
+        validation_split: the share of rows that will be held out, used to flag
+            classes too small to appear on both sides.
+        tokenizer: a Hugging Face tokenizer; when given, lengths are counted with it
+            on the first rows instead of estimated from whitespace words.
+
+    Raises:
+        DataError: when the rows cannot be read.
+    """
+    indexed = with_row_numbers(frame)
+    total = int(run(indexed.select(pl.len())).item())
+    if total == 0:
+        return [_no_rows()]
+
+    findings: list[Finding] = []
+    for role in fmt.roles:
+        findings.extend(
+            _check_role(indexed, fmt, role, mapping[role], validation_split)
+        )
+    findings.extend(_check_rows(indexed, fmt, mapping, total, batch_size))
+    if fmt.uses_in_batch_negatives:
+        findings.extend(_check_in_batch_negatives(indexed, fmt, mapping, total))
+    if max_seq_length:
+        findings.extend(
+            _check_lengths(indexed, fmt, mapping, max_seq_length, tokenizer)
+        )
+    if validation_frame is not None:
+        findings.extend(
+            _check_validation(
+                indexed, fmt, mapping, validation_frame, validation_mapping or mapping
             )
         )
-        return findings
-
-    schema = frame.collect_schema()
-    for role in fmt.roles:
-        column = mapping[role]
-        kind = fmt.kinds[role]
-        dtype = schema[column]
-        values = pl.col(column)
-        if kind is RoleKind.TEXT:
-            text = values.cast(pl.String)
-            condition = text.is_null() | (text.str.strip_chars() == "")
-            rows, count = _rows_where(indexed, condition)
-            if count:
-                findings.append(
-                    Finding(
-                        code="empty_text",
-                        severity=Severity.ERROR,
-                        role=role,
-                        column=column,
-                        rows=rows,
-                        count=count,
-                        message=f"{_describe_rows(rows, count).capitalize()}: column "
-                        f"'{column}' ({role}) is empty or missing.",
-                        fix=f"Drop the {count} rows or fill in the text.",
-                    )
-                )
-        elif kind is RoleKind.SCORE:
-            findings.extend(_check_score(indexed, role, column, dtype))
-        else:
-            findings.extend(_check_label(indexed, role, column))
-    return findings
+    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+    return sorted(findings, key=lambda f: order[f.severity])
 
 
-def _check_score(
-    indexed: pl.LazyFrame, role: str, column: str, dtype: pl.DataType
+def _no_rows() -> Finding:
+    return Finding(
+        code="no_rows",
+        severity=Severity.ERROR,
+        message="The data has a header but no rows.",
+        fix="Add rows to the file or choose another one.",
+    )
+
+
+def _check_role(
+    indexed: pl.LazyFrame,
+    fmt: Format,
+    role: str,
+    column: str,
+    validation_split: float | None = None,
 ) -> list[Finding]:
-    values = pl.col(column)
-    number = values if dtype.is_numeric() else values.cast(pl.Float64, strict=False)
-    condition = number.is_null() | number.cast(pl.Float64).is_nan()
-    rows, count = _rows_where(indexed, condition)
-    if not count:
-        return []
-    example = indexed.filter(pl.col(ROW) == rows[0]).select(values).collect().item()
-    return [
-        Finding(
-            code="score_not_number",
-            severity=Severity.ERROR,
-            role=role,
-            column=column,
-            rows=rows,
-            count=count,
-            message=f"{_describe_rows(rows, count).capitalize()}: column '{column}' "
-            f"({role}) is {example!r}, which is not a number.",
-            fix=f"Drop the {count} rows or fix the file.",
-        )
-    ]
+    kind = fmt.kinds[role]
+    if kind is RoleKind.TEXT:
+        return _check_text(indexed, fmt, role, column)
+    if kind is RoleKind.SCORE:
+        return check_score(indexed, role, column)
+    return check_label(indexed, role, column, validation_split=validation_split)
 
 
-def _check_label(indexed: pl.LazyFrame, role: str, column: str) -> list[Finding]:
-    text = pl.col(column).cast(pl.String)
-    condition = text.is_null() | (text.str.strip_chars() == "")
-    rows, count = _rows_where(indexed, condition)
-    findings = []
-    if count:
+def _check_text(
+    indexed: pl.LazyFrame, fmt: Format, role: str, column: str
+) -> list[Finding]:
+    dtype = indexed.collect_schema()[column]
+    if dtype.is_nested():
+        return [_nested_text(fmt, role, column, dtype)]
+
+    findings: list[Finding] = []
+    if not (dtype == pl.String or dtype == pl.Categorical):
         findings.append(
             Finding(
-                code="label_missing",
+                code="text_not_string",
+                severity=Severity.INFO,
+                role=role,
+                column=column,
+                message=f"Column '{column}' ({role}) holds {dtype} values, not text: "
+                "they will be used as text.",
+                fix="Check that this is the column you meant to map.",
+            )
+        )
+    text = pl.col(column).cast(pl.String)
+    stripped = text.str.strip_chars()
+    conditions = {
+        "missing": text.is_null(),
+        "blank": text.is_not_null() & (stripped == ""),
+        "padded": (stripped != "") & (stripped != text),
+        "replacement": text.str.contains("\ufffd", literal=True),
+    }
+    counts = _count_all(indexed, conditions)
+
+    empty = counts["missing"] + counts["blank"]
+    if empty:
+        rows, count = rows_where(indexed, text.is_null() | (stripped == ""))
+        what = _empty_kind(counts["missing"], counts["blank"])
+        findings.append(
+            Finding(
+                code="empty_text",
                 severity=Severity.ERROR,
                 role=role,
                 column=column,
                 rows=rows,
                 count=count,
-                message=f"{_describe_rows(rows, count).capitalize()}: column "
-                f"'{column}' ({role}) has no class.",
-                fix=f"Drop the {count} rows or fill in the label.",
+                message=f"{describe_rows(rows, count)}: column '{column}' ({role}) "
+                f"is {what}.",
+                fix=f"Drop the {plural(count, 'row')}, or fill in the text.",
+                fix_kind="drop_empty",
+                fix_params={"column": column},
+                facts={"missing": counts["missing"], "blank": counts["blank"]},
             )
         )
-    classes = indexed.select(text.drop_nulls().n_unique().alias("n")).collect().item()
-    if classes < 2:
+    if counts["padded"]:
+        rows, count = rows_where(indexed, conditions["padded"])
         findings.append(
             Finding(
-                code="one_class",
-                severity=Severity.ERROR,
+                code="padded_text",
+                severity=Severity.INFO,
                 role=role,
                 column=column,
-                message=f"Column '{column}' ({role}) has {classes} distinct class; "
-                "a classifier needs at least 2.",
-                fix="Map another column to the label or add rows of other classes.",
+                rows=rows,
+                count=count,
+                message=f"{describe_rows(rows, count)}: column '{column}' ({role}) "
+                "starts or ends with spaces.",
+                fix="Trim the spaces, so equal texts compare equal.",
+                fix_kind="trim_whitespace",
+                fix_params={"columns": [column]},
+            )
+        )
+    if counts["replacement"]:
+        rows, count = rows_where(indexed, conditions["replacement"])
+        findings.append(
+            Finding(
+                code="bad_encoding",
+                severity=Severity.WARNING,
+                role=role,
+                column=column,
+                rows=rows,
+                count=count,
+                message=f"{describe_rows(rows, count)}: column '{column}' ({role}) "
+                "contains U+FFFD, the character that replaces bytes the file's "
+                "encoding could not decode.",
+                fix="Save the file as UTF-8 and open it again.",
             )
         )
     return findings
 
 
-def blocking(findings: list[Finding]) -> list[Finding]:
-    """Return the findings that stop training."""
-    return [f for f in findings if f.severity is Severity.ERROR]
+def _empty_kind(missing: int, blank: int) -> str:
+    if missing and blank:
+        return "missing, empty or only whitespace"
+    if missing:
+        return "missing"
+    return "empty or only whitespace"
+
+
+def _nested_text(fmt: Format, role: str, column: str, dtype: pl.DataType) -> Finding:
+    if isinstance(dtype, pl.List) and fmt.name == "triplet" and role == "negative":
+        return Finding(
+            code="nested_values",
+            severity=Severity.ERROR,
+            role=role,
+            column=column,
+            message=f"Column '{column}' holds a list of negatives in each row, but "
+            "a triplet has one negative.",
+            fix="Make one triplet row per negative.",
+            fix_kind="expand_negatives",
+            fix_params={"column": column},
+        )
+    return Finding(
+        code="nested_values",
+        severity=Severity.ERROR,
+        role=role,
+        column=column,
+        message=f"Column '{column}' ({role}) holds {dtype} values, not one text per "
+        "row.",
+        fix="Map a column of plain text, or flatten the file first.",
+    )
+
+
+def _count_all(frame: pl.LazyFrame, conditions: dict[str, pl.Expr]) -> dict[str, int]:
+    """Count the rows matching each condition in one pass over the data."""
+    sums = [c.fill_null(False).sum().alias(name) for name, c in conditions.items()]
+    counted = run(frame.select(sums)).row(0, named=True)
+    return {name: int(value or 0) for name, value in counted.items()}
+
+
+def _check_rows(
+    indexed: pl.LazyFrame,
+    fmt: Format,
+    mapping: Mapping,
+    total: int,
+    batch_size: int | None,
+) -> list[Finding]:
+    findings: list[Finding] = []
+    if batch_size and total < batch_size:
+        smaller = 2 ** max(0, int(math.log2(total))) if total > 1 else 1
+        findings.append(
+            Finding(
+                code="too_few_rows",
+                severity=Severity.WARNING,
+                count=total,
+                message=f"The data has {plural(total, 'row')}, fewer than one batch "
+                f"of {batch_size}.",
+                fix=f"Lower the batch size to {smaller} or add rows.",
+                facts={"rows": total, "batch_size": batch_size},
+            )
+        )
+
+    columns = [mapping[role] for role in fmt.roles]
+    if _has_nested(indexed, columns):
+        return findings
+    repeat = ~pl.struct(columns).is_first_distinct()
+    rows, count = rows_where(indexed, repeat)
+    if count:
+        findings.append(
+            Finding(
+                code="duplicate_rows",
+                severity=Severity.WARNING,
+                rows=rows,
+                count=count,
+                message=f"{describe_rows(rows, count)} repeat an earlier row in every "
+                "mapped column, which weights those examples more.",
+                fix=f"Drop the {plural(count, 'repeated row')}.",
+                fix_kind="drop_duplicates",
+                fix_params={"columns": columns},
+            )
+        )
+    return findings
+
+
+def _has_nested(frame: pl.LazyFrame, columns: list[str]) -> bool:
+    schema = frame.collect_schema()
+    return any(schema[c].is_nested() for c in columns)
+
+
+def _check_in_batch_negatives(
+    indexed: pl.LazyFrame, fmt: Format, mapping: Mapping, total: int
+) -> list[Finding]:
+    """Find texts that would become false negatives for other rows of a batch."""
+    roles = fmt.text_roles
+    if _has_nested(indexed, [mapping[r] for r in roles]):
+        return []
+    findings: list[Finding] = []
+    for role in roles[:2]:
+        column = mapping[role]
+        text = pl.col(column).cast(pl.String)
+        rows, count = rows_where(indexed, text.is_duplicated() & text.is_not_null())
+        if not count:
+            continue
+        distinct = int(
+            run(indexed.filter(text.is_duplicated()).select(text.n_unique())).item()
+        )
+        severity = Severity.INFO
+        if count / total > REPEAT_WARNING_SHARE:
+            severity = Severity.WARNING
+        findings.append(
+            Finding(
+                code=f"repeated_{role}",
+                severity=severity,
+                role=role,
+                column=column,
+                rows=rows,
+                count=count,
+                message=f"{plural(count, 'row')} share their {role} with another row "
+                f"({plural(distinct, 'distinct text')} repeated; "
+                f"{describe_rows(rows, count).lower()}). {fmt.default_loss} treats "
+                "the other rows of a batch as negatives, so two such rows in one "
+                "batch teach the model to push apart texts that match. Training "
+                "uses the NO_DUPLICATES batch sampler, which keeps equal texts out "
+                "of one batch, but many repeats leave it fewer rows to fill batches.",
+                fix=f"Keep the first row of each repeated {role}, or accept: the "
+                "sampler handles a few repeats.",
+                fix_kind="drop_duplicates",
+                fix_params={"columns": [column]},
+                facts={"distinct_repeated": distinct},
+            )
+        )
+
+    pairs = [(roles[0], roles[1], Severity.WARNING)]
+    if len(roles) > 2:
+        pairs += [
+            (roles[1], roles[2], Severity.ERROR),
+            (roles[0], roles[2], Severity.ERROR),
+        ]
+    for first, second, severity in pairs:
+        a, b = mapping[first], mapping[second]
+        same = (
+            pl.col(a).cast(pl.String).str.strip_chars()
+            == pl.col(b).cast(pl.String).str.strip_chars()
+        )
+        rows, count = rows_where(indexed, same)
+        if not count:
+            continue
+        findings.append(
+            Finding(
+                code=f"{second}_equals_{first}",
+                severity=severity,
+                role=second,
+                column=b,
+                rows=rows,
+                count=count,
+                message=f"{describe_rows(rows, count)}: the {second} ('{b}') is the "
+                f"same text as the {first} ('{a}'), which teaches the model nothing"
+                + (" and contradicts the loss." if severity is Severity.ERROR else "."),
+                fix=f"Drop the {plural(count, 'row')}.",
+                fix_kind="drop_equal",
+                fix_params={"columns": [a, b]},
+            )
+        )
+    return findings
+
+
+def estimated_tokens(column: str) -> pl.Expr:
+    """Estimate subword tokens as whitespace words x 1.3, plus 2 special tokens."""
+    words = pl.col(column).cast(pl.String).str.count_matches(r"\S+")
+    return (words * WORDS_TO_TOKENS).ceil().cast(pl.Int64) + 2
+
+
+def _check_lengths(
+    indexed: pl.LazyFrame,
+    fmt: Format,
+    mapping: Mapping,
+    max_seq_length: int,
+    tokenizer: Any,
+) -> list[Finding]:
+    findings: list[Finding] = []
+    for role in fmt.text_roles:
+        column = mapping[role]
+        if _has_nested(indexed, [column]):
+            continue
+        if tokenizer is None:
+            lengths = indexed.select(ROW, estimated_tokens(column).alias("tokens"))
+            method = "estimated as whitespace words x 1.3"
+        else:
+            lengths = _token_counts(indexed, column, tokenizer)
+            method = (
+                f"counted with the model's tokenizer on the first "
+                f"{TOKENIZER_SAMPLE_ROWS} rows"
+            )
+        too_long = pl.col("tokens") > max_seq_length
+        rows, count = rows_where(lengths, too_long)
+        if not count:
+            continue
+        longest = int(run(lengths.select(pl.col("tokens").max())).item())
+        findings.append(
+            Finding(
+                code="text_too_long",
+                severity=Severity.WARNING,
+                role=role,
+                column=column,
+                rows=rows,
+                count=count,
+                message=f"{plural(count, 'row')} of column '{column}' ({role}) are "
+                f"longer than max_seq_length {max_seq_length} tokens ({method}; the "
+                f"longest has about {longest}): "
+                f"{describe_rows(rows, count).lower()}. The model reads only the "
+                f"first {max_seq_length} tokens of each.",
+                fix=f"Raise max_seq_length to {min(longest, 512)}, or accept the "
+                "truncation.",
+                facts={
+                    "longest": longest,
+                    "method": "tokenizer" if tokenizer else ("estimate"),
+                },
+            )
+        )
+    return findings
+
+
+def _token_counts(indexed: pl.LazyFrame, column: str, tokenizer: Any) -> pl.LazyFrame:
+    sample = run(
+        indexed.select(ROW, pl.col(column).cast(pl.String).fill_null("")).head(
+            TOKENIZER_SAMPLE_ROWS
+        )
+    )
+    texts = sample.get_column(column).to_list()
+    encoded = tokenizer(texts, add_special_tokens=True, truncation=False)["input_ids"]
+    tokens = pl.Series("tokens", [len(ids) for ids in encoded], dtype=pl.Int64)
+    return sample.select(ROW).with_columns(tokens).lazy()
+
+
+def _check_validation(
+    train: pl.LazyFrame,
+    fmt: Format,
+    mapping: Mapping,
+    validation_frame: pl.LazyFrame,
+    validation_mapping: Mapping,
+) -> list[Finding]:
+    validation = with_row_numbers(validation_frame)
+    findings: list[Finding] = []
+    for finding in (
+        f
+        for role in fmt.roles
+        for f in _check_role(validation, fmt, role, validation_mapping[role])
+        if f.code in BASIC_CODES
+    ):
+        finding.split = "validation"
+        finding.message = f"Validation: {finding.message}"
+        findings.append(finding)
+
+    target = fmt.target_role
+    if target is not None and fmt.kinds[target] is RoleKind.LABEL:
+        findings.extend(
+            check_validation_labels(
+                train, mapping[target], validation, validation_mapping[target], target
+            )
+        )
+
+    roles = list(fmt.text_roles)
+    if _has_nested(train, [mapping[r] for r in roles]) or _has_nested(
+        validation, [validation_mapping[r] for r in roles]
+    ):
+        return findings
+    train_keys = train.select(
+        pl.col(mapping[r]).cast(pl.String).alias(r) for r in roles
+    ).unique()
+    keyed = validation.select(
+        ROW, *(pl.col(validation_mapping[r]).cast(pl.String).alias(r) for r in roles)
+    )
+    overlap = keyed.join(train_keys, on=roles, how="semi", nulls_equal=False)
+    count = int(run(overlap.select(pl.len())).item())
+    if count:
+        rows = run(overlap.select(ROW).head(MAX_ROWS_LISTED)).get_column(ROW).to_list()
+        findings.append(
+            Finding(
+                code="validation_overlap",
+                severity=Severity.WARNING,
+                rows=[int(r) for r in rows],
+                count=count,
+                split="validation",
+                message=f"Validation {describe_rows(rows, count).lower()} also occur "
+                f"in the training data ({', '.join(roles)} equal), so the "
+                "validation score overstates how well the model generalises.",
+                fix="Remove those rows from the validation data.",
+            )
+        )
+    return findings
+
+
+def check_source(source: Source) -> list[Finding]:
+    """Check how a source was read: every row parses, rows match lines, skips.
+
+    Reads the whole file once (streaming) and, for delimited text, counts its lines
+    to catch quoting that merged or split rows.
+
+    Raises:
+        DataError: when a row cannot be parsed, naming the line where known.
+    """
+    try:
+        rows = int(source.frame.select(pl.len()).collect(engine="streaming").item())
+    except pl.exceptions.PolarsError as error:
+        raise explain_read_error(source, error) from None
+
+    findings: list[Finding] = []
+    if source.skipped_lines:
+        skipped = source.skipped_lines
+        shown = ", ".join(str(n) for n in skipped[:5])
+        findings.append(
+            Finding(
+                code="bad_lines_skipped",
+                severity=Severity.INFO,
+                rows=skipped[:MAX_ROWS_LISTED],
+                count=len(skipped),
+                message=f"Skipped {plural(len(skipped), 'bad line')} of the file "
+                f"(line {shown}{' and more' if len(skipped) > 5 else ''}).",
+                fix="Fix those lines in the file to keep them.",
+                fix_kind="skip_bad_lines",
+            )
+        )
+    if source.separator is not None and source.text_path is not None:
+        lines = count_lines(source.text_path) - (1 if source.has_header else 0)
+        lines -= len(source.skipped_lines)
+        if lines != rows:
+            findings.append(_row_line_mismatch(source, rows, lines))
+    return findings
+
+
+def _row_line_mismatch(source: Source, rows: int, lines: int) -> Finding:
+    quoting = "with" if source.quote_char else "without"
+    if rows < lines and source.quote_char:
+        return Finding(
+            code="rows_span_lines",
+            severity=Severity.INFO,
+            count=lines - rows,
+            message=f"The file has {plural(lines, 'data line')} but "
+            f"{plural(rows, 'row')}: some quoted fields hold line breaks.",
+            fix="Check in the preview that rows were not merged by a stray quote.",
+            facts={"rows": rows, "lines": lines},
+        )
+    return Finding(
+        code="row_count_mismatch",
+        severity=Severity.WARNING,
+        count=abs(lines - rows),
+        message=f"The file has {plural(lines, 'data line')} but parsed into "
+        f"{plural(rows, 'row')} (read {quoting} double quotes as field quotes).",
+        fix="Check the preview for merged or split rows, and fix the quotes in the "
+        "file.",
+        facts={"rows": rows, "lines": lines},
+    )
