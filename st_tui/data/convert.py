@@ -83,11 +83,12 @@ def select_roles(
 
 
 def _sorted_classes(values: pl.Series) -> list[str]:
+    # The names come from polars' cast to text, the same cast that maps each value
+    # to its id, so that a boolean is 'true' in both places and never 'True'.
     distinct = values.drop_nulls().unique()
     if distinct.dtype.is_numeric():
-        distinct = distinct.sort()
-        return [str(v) for v in distinct.to_list()]
-    return sorted(str(v) for v in distinct.to_list())
+        return distinct.sort().cast(pl.String).to_list()
+    return sorted(distinct.cast(pl.String).to_list())
 
 
 def split_frame(
