@@ -168,3 +168,25 @@ def test_split_leaving_no_training_rows() -> None:
     with pytest.raises(DataError) as caught:
         split_frame(numbered(1), 0.5, seed=0)
     assert "no training rows" in str(caught.value)
+
+
+def test_boolean_labels_become_ids() -> None:
+    fmt = get_format("pair_class")
+    frame = pl.DataFrame(
+        {"a": ["x", "y", "z"], "b": ["u", "v", "w"], "dup": [True, False, True]}
+    )
+    prepared = select_roles(
+        frame, fmt, {"premise": "a", "hypothesis": "b", "label": "dup"}
+    )
+    assert prepared.label_names == ["false", "true"]
+    assert prepared.frame.get_column("label").to_list() == [1, 0, 1]
+
+
+def test_float_labels_keep_names() -> None:
+    fmt = get_format("pair_class")
+    frame = pl.DataFrame({"a": ["x", "y"], "b": ["u", "v"], "c": [1.0, 0.0]})
+    prepared = select_roles(
+        frame, fmt, {"premise": "a", "hypothesis": "b", "label": "c"}
+    )
+    assert prepared.label_names == ["0.0", "1.0"]
+    assert prepared.frame.get_column("label").to_list() == [1, 0]
