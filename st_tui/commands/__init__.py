@@ -1,0 +1,1 @@
+"""Headless subcommands of `st-tui`, one a module."""
