@@ -558,7 +558,7 @@ def _check_validation(
     overlap = keyed.join(train_keys, on=roles, how="semi", nulls_equal=False)
     count = int(run(overlap.select(pl.len())).item())
     if count:
-        rows = run(overlap.select(ROW).head(MAX_ROWS_LISTED)).get_column(ROW).to_list()
+        rows = run(overlap.select(ROW).sort(ROW).head(MAX_ROWS_LISTED))[ROW].to_list()
         findings.append(
             Finding(
                 code="validation_overlap",

@@ -31,6 +31,7 @@ from st_tui.data.encoding import (
     work_dir,
 )
 from st_tui.data.text import (
+    BadLine,
     choose_quote_char,
     clean_column_names,
     first_records,
@@ -344,14 +345,21 @@ def _raise_on_bad_sample_line(
 ) -> None:
     complete = sample[: sample.rfind("\n") + 1]
     for bad in iter_bad_lines(io.StringIO(complete), separator, quote_char, width):
-        raise DataError(_bad_line_message(path, bad.line, bad.fields, width))
+        raise DataError(_bad_line_message(path, bad, width))
 
 
-def _bad_line_message(path: Path, line: int, fields: int, width: int) -> str:
-    found = "could not be parsed" if fields == 0 else f"has {fields} fields"
+def _bad_line_message(path: Path, bad: BadLine, width: int) -> str:
+    found = "could not be parsed" if bad.fields == 0 else f"has {bad.fields} fields"
+    if bad.start and bad.start < bad.line:
+        # A quote opened on the first line and swallowed the lines after it.
+        return (
+            f"{path}, line {bad.start} to {bad.line}: the record {found}, but the "
+            f"header has {width}. Check for an unclosed double quote on line "
+            f"{bad.start}, or skip bad lines (`st-tui check --skip-bad-lines`)."
+        )
     return (
-        f"{path}, line {line}: the line {found}, but the header has {width}. Fix the "
-        f"line (a stray delimiter or quote), {SKIP_HINT}."
+        f"{path}, line {bad.line}: the line {found}, but the header has {width}. Fix "
+        f"the line (a stray delimiter or quote), {SKIP_HINT}."
     )
 
 
@@ -686,7 +694,7 @@ def _find_bad_line(source: Source) -> str | None:
         for line in iter_bad_lines(
             f, source.separator, source.quote_char, source.width
         ):
-            return _bad_line_message(source.path, line.line, line.fields, source.width)
+            return _bad_line_message(source.path, line, source.width)
     return None
 
 

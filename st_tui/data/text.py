@@ -179,10 +179,15 @@ def clean_column_names(names: list[str]) -> tuple[list[str], list[str]]:
 
 @dataclass(frozen=True)
 class BadLine:
-    """A line whose field count differs from the header's, or that cannot be parsed."""
+    """A record whose field count differs from the header's, or that cannot be parsed.
+
+    ``start`` and ``line`` are the first and last physical lines of the record; they
+    differ when quoting made the record span lines.
+    """
 
     line: int
     fields: int
+    start: int = 0
 
 
 def iter_bad_lines(
@@ -196,16 +201,19 @@ def iter_bad_lines(
     path of a whole file.
     """
     reader = _reader(handle, separator, quote_char)
+    previous = 0
     while True:
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error:
-            yield BadLine(line=reader.line_num, fields=0)
+            yield BadLine(line=reader.line_num, fields=0, start=previous + 1)
+            previous = reader.line_num
             continue
         if row and len(row) != expected:
-            yield BadLine(line=reader.line_num, fields=len(row))
+            yield BadLine(line=reader.line_num, fields=len(row), start=previous + 1)
+        previous = reader.line_num
 
 
 def _reader(handle: TextIO, separator: str, quote_char: str | None) -> Any:
