@@ -1,0 +1,323 @@
+"""The st-tui wizard: screens, key bindings and the routing of training events.
+
+The training worker belongs to the App, not to a screen, so that leaving a screen
+never stops a run. Every screen reads and updates the one ``WizardState`` in
+``app.state`` and calls ``app.save_state()`` after each step.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from functools import partial
+from pathlib import Path
+from typing import ClassVar
+
+import polars as pl
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
+
+from st_tui.data.load import Source
+from st_tui.errors import StTuiError
+from st_tui.formats import FORMATS
+from st_tui.sessions.atomic import atomic_write_text
+from st_tui.sessions.state import Step, WizardState
+from st_tui.training.config import LOSSES, TrainConfig, TrainingParams, save_config
+from st_tui.training.events import (
+    Event,
+    JsonlSink,
+    TrainingCancelled,
+    TrainingFailed,
+    TrainingFinished,
+)
+from st_tui.training.models import BUNDLED_NAME
+from st_tui.tui.messages import TrainingEventEmitted
+from st_tui.tui.screens.confirm import ConfirmModal
+from st_tui.tui.screens.error import ErrorModal
+from st_tui.tui.screens.mapping import MappingScreen
+from st_tui.tui.screens.parameters import ParametersScreen
+from st_tui.tui.screens.result import ResultScreen
+from st_tui.tui.screens.review import ReviewScreen
+from st_tui.tui.screens.source import SourceScreen
+from st_tui.tui.screens.training import TrainingScreen
+
+logger = logging.getLogger(__name__)
+
+RUNS_FOLDER = "st-tui-runs"
+TRAINING_GROUP = "training"
+DATA_SUFFIXES = {".csv", ".tsv", ".tab", ".txt", ".psv", ".jsonl", ".ndjson", ".json"}
+DATA_SUFFIXES |= {".parquet", ".pq", ".gz", ".zst"}
+
+
+class StTuiApp(App[None]):
+    """The fine-tuning wizard: source, mapping, parameters, review, training, result."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "st-tui"
+    SUB_TITLE = "fine-tune a Sentence Transformers model"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("q", "quit", "Quit", show=False),
+    ]
+
+    def __init__(
+        self,
+        start_path: Path | None = None,
+        workdir: Path | None = None,
+        output_root: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.workdir = (workdir or Path.cwd()).expanduser().resolve()
+        self.output_root = output_root
+        self.start_path = start_path
+        self.state = WizardState()
+        self.training_events: list[Event] = []
+        self.training_running = False
+        self.stop_event = threading.Event()
+        self._quit_after_training = False
+
+    def on_mount(self) -> None:
+        root = self.workdir
+        start_file = None
+        if self.start_path is not None:
+            start = self.start_path.expanduser()
+            if not start.is_absolute():
+                start = self.workdir / start
+            if start.is_dir() and not _holds_dataset(start):
+                root = start
+            else:
+                start_file = start
+        self.push_screen(SourceScreen(root, start_file))
+
+    # Paths shown to and typed by the user are relative to the working folder.
+
+    def display_path(self, path: str | Path) -> str:
+        """Return a path relative to the working folder when it lies inside it."""
+        path = Path(path)
+        try:
+            return str(path.relative_to(self.workdir))
+        except ValueError:
+            return str(path)
+
+    def resolve_path(self, text: str) -> str:
+        """Return the absolute path for a path typed relative to the working folder."""
+        path = Path(text).expanduser()
+        if not path.is_absolute():
+            path = self.workdir / path
+        return str(path)
+
+    def default_output_dir(self) -> Path:
+        """Return <output root>/st-tui-runs/<source name>-<format>."""
+        root = self.output_root or self.workdir
+        stem = _source_stem(Path(self.state.source_path or "data"))
+        return root / RUNS_FOLDER / f"{stem}-{self.state.format or 'model'}"
+
+    def describe_model(self, model: str | None) -> str:
+        """Return the name shown for a configured model."""
+        return BUNDLED_NAME if model is None else self.display_path(model)
+
+    # Steps: each screen calls one of these when the user goes on.
+
+    def open_mapping(self, source: Source, rows: pl.DataFrame) -> None:
+        """Record the chosen source and show its preview and mapping."""
+        self.state.source_path = str(source.path.resolve())
+        self.state.step = Step.MAPPING
+        self.save_state()
+        self.push_screen(MappingScreen(source, rows))
+
+    def finish_mapping(self, source: Source, fmt: str, mapping: dict[str, str]) -> None:
+        """Record the format and mapping and show the parameters."""
+        self.state.format = fmt
+        self.state.mapping = mapping
+        if self.state.training.loss not in LOSSES[fmt]:
+            self.state.training = self.state.training.model_copy(update={"loss": None})
+        self.state.step = Step.PARAMETERS
+        self.save_state()
+        self.push_screen(ParametersScreen())
+
+    def finish_parameters(
+        self,
+        model: str | None,
+        params: TrainingParams,
+        validation_split: float,
+        output_dir: str,
+    ) -> None:
+        """Record the model and parameters and show the config for review."""
+        if params.loss == FORMATS[self.state.format or "pair"].default_loss:
+            params = params.model_copy(update={"loss": None})
+        self.state.model = model
+        self.state.training = params
+        self.state.validation_split = validation_split
+        self.state.output_dir = output_dir
+        self.state.step = Step.REVIEW
+        self.save_state()
+        self.push_screen(ReviewScreen())
+
+    def save_state(self) -> None:
+        """Write the wizard state to <output folder>/session.json once it is known."""
+        if not self.state.output_dir:
+            logger.info("Wizard at step %s", self.state.step.value)
+            return
+        path = Path(self.state.output_dir) / "session.json"
+        try:
+            atomic_write_text(path, self.state.model_dump_json(indent=2))
+        except OSError as error:
+            logger.warning("Could not save the wizard state to %s: %s", path, error)
+            self.notify(f"Could not save {path}: {error}", severity="warning")
+
+    # Training: the worker belongs to the App and reports through messages.
+
+    def start_training(self) -> None:
+        """Save config.yaml, show the training screen and start the run in a thread."""
+        if self.training_running:
+            self.notify("Training is already running.", severity="warning")
+            return
+        config = self.state.to_config()
+        output = Path(config.output_dir)
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+            save_config(config, output / "config.yaml")
+        except OSError as error:
+            self.push_screen(
+                ErrorModal("Cannot write the output folder", f"{output}: {error}")
+            )
+            return
+        self.training_events = []
+        self.stop_event = threading.Event()
+        self.training_running = True
+        self.state.step = Step.TRAINING
+        self.state.result = None
+        self.save_state()
+        self.push_screen(TrainingScreen())
+        self.run_worker(
+            partial(self._train, config, self.stop_event),
+            name="training",
+            group=TRAINING_GROUP,
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def _train(self, config: TrainConfig, stop: threading.Event) -> None:
+        # Runs in the worker thread: it may only post messages, never touch widgets.
+        from st_tui.training.engine import run_training
+
+        sink = JsonlSink(Path(config.output_dir) / "events.jsonl")
+
+        def emit(event: Event) -> None:
+            sink(event)
+            self.post_message(TrainingEventEmitted(event))
+
+        try:
+            run_training(config, emit, stop)
+        except StTuiError as error:
+            # run_training emitted TrainingFailed with this message already.
+            logger.warning("Training failed: %s", error)
+        finally:
+            sink.close()
+
+    def stop_training(self) -> None:
+        """Ask the run to stop after the current step and save a checkpoint."""
+        if self.training_running:
+            self.stop_event.set()
+            self.notify("Stopping after the current step and saving a checkpoint…")
+
+    def on_training_event_emitted(self, message: TrainingEventEmitted) -> None:
+        event = message.event
+        self.training_events.append(event)
+        for screen in self.screen_stack:
+            if isinstance(screen, TrainingScreen):
+                screen.show_event(event)
+
+        if isinstance(event, TrainingFinished):
+            self.training_running = False
+            self.state.result = {
+                "model_path": event.model_path,
+                "step": event.step,
+                "metrics": event.metrics,
+                "baseline_metrics": event.baseline_metrics,
+                "primary": event.primary,
+            }
+            self.state.step = Step.RESULT
+            self.save_state()
+            if isinstance(self.screen, TrainingScreen):
+                self.show_result()
+        elif isinstance(event, TrainingCancelled):
+            self.training_running = False
+            where = event.checkpoint or "no checkpoint was written yet"
+            self.notify(f"Training stopped at step {event.step}. Checkpoint: {where}")
+        elif isinstance(event, TrainingFailed):
+            self.training_running = False
+            self.notify(event.message, title="Training failed", severity="error")
+
+        if not self.training_running and self._quit_after_training:
+            self.exit()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state is WorkerState.SUCCESS and worker.group == TRAINING_GROUP:
+            self.training_running = False
+        if event.state is not WorkerState.ERROR:
+            return
+        error = worker.error
+        logger.error("Worker %s failed: %r", worker.name, error)
+        if worker.group == TRAINING_GROUP:
+            self.training_running = False
+        message = (
+            str(error)
+            if isinstance(error, StTuiError)
+            else f"{type(error).__name__}: {error}"
+        )
+        self.push_screen(ErrorModal("Something went wrong", message))
+
+    def show_result(self) -> None:
+        """Show the result of the finished run."""
+        self.push_screen(ResultScreen())
+
+    def start_over(self) -> None:
+        """Forget every choice and go back to the source step."""
+        self.state = WizardState()
+        self.training_events = []
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    async def action_quit(self) -> None:
+        """Quit, asking first when a training run would be stopped."""
+        if not self.training_running:
+            self.exit()
+            return
+
+        def answered(stop: bool | None) -> None:
+            if stop:
+                self._quit_after_training = True
+                self.stop_training()
+
+        self.push_screen(
+            ConfirmModal(
+                "Training is running. Stop it, save a checkpoint and quit?",
+                yes="Stop and quit",
+                no="Keep training",
+            ),
+            answered,
+        )
+
+
+def _source_stem(path: Path) -> str:
+    """Return a file name without its data and compression suffixes."""
+    name = path.name
+    for _ in range(2):
+        suffix = Path(name).suffix
+        if suffix.lower() in DATA_SUFFIXES:
+            name = name[: -len(suffix)]
+    return name or "data"
+
+
+def _holds_dataset(path: Path) -> bool:
+    return any(path.glob("*.arrow")) or any(path.glob("*/dataset_info.json"))
+
+
+if __name__ == "__main__":
+    import sys
+
+    StTuiApp(start_path=Path(sys.argv[1]) if len(sys.argv) > 1 else None).run()

@@ -1,0 +1,95 @@
+"""Step 6: where the fine-tuned model is, how it scores and how to load it."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from st_tui.sessions.state import Step
+from st_tui.tui.widgets.step_indicator import StepIndicator
+from st_tui.tui.widgets.training_panel import format_metric
+
+
+class ResultScreen(Screen[None]):
+    """The model folder, baseline against fine-tuned metrics and a loading snippet."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "start_over", "New run"),
+        Binding("q", "app.quit", "Quit"),
+        Binding("escape", "back", "Training log"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        result = self.app.state.result or {}  # type: ignore[attr-defined]
+        model_path = result.get("model_path", "?")
+        yield StepIndicator(Step.RESULT)
+        with VerticalScroll(id="result-body"):
+            yield Static(
+                Text.assemble(("Model saved in ", "bold green"), (model_path, "bold")),
+                id="result-path",
+            )
+            yield Static(_metrics_table(result), id="result-metrics")
+            yield Static("Load it in Python:", classes="help")
+            yield Static(
+                Syntax(
+                    _snippet(model_path), "python", theme="ansi_dark", word_wrap=True
+                ),
+                id="result-snippet",
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("New run", id="start-over", compact=True)
+                yield Button("Quit", id="quit", variant="primary", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#quit", Button).focus()
+
+    @on(Button.Pressed, "#start-over")
+    def action_start_over(self) -> None:
+        self.app.start_over()  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#quit")
+    def _quit_pressed(self) -> None:
+        self.app.exit()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+def _snippet(model_path: str) -> str:
+    return (
+        "from sentence_transformers import SentenceTransformer\n\n"
+        f'model = SentenceTransformer("{model_path}")\n'
+        'embeddings = model.encode(["A man is playing a guitar."])\n'
+    )
+
+
+def _metrics_table(result: dict[str, object]) -> Table | Text:
+    metrics: dict[str, float] = result.get("metrics") or {}  # type: ignore[assignment]
+    baseline: dict[str, float] = result.get("baseline_metrics") or {}  # type: ignore[assignment]
+    primary = result.get("primary")
+    if not metrics:
+        return Text("No validation rows, so no metric was computed.", style="dim")
+    table = Table(box=None, padding=(0, 2), show_edge=False)
+    table.add_column("metric", style="bold")
+    table.add_column("baseline", justify="right")
+    table.add_column("fine-tuned", justify="right")
+    table.add_column("change", justify="right")
+    names = [primary] if primary in metrics else []
+    names += [name for name in metrics if name != primary][:5]
+    for name in names:
+        before = baseline.get(str(name))
+        after = metrics[str(name)]
+        change = "-" if before is None else f"{after - before:+.4f}"
+        label = f"{name} (primary)" if name == primary else str(name)
+        table.add_row(label, format_metric(before), format_metric(after), change)
+    return table

@@ -1,0 +1,69 @@
+"""Step 4: show the training config about to run and start it."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.syntax import Syntax
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from st_tui.sessions.state import Step
+from st_tui.tui.widgets.step_indicator import StepIndicator
+
+
+class ReviewScreen(Screen[None]):
+    """The config as YAML, with the model named, and the button that starts training."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+n", "start", "Start training"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        config = app.state.to_config()  # type: ignore[attr-defined]
+        yield StepIndicator(Step.REVIEW)
+        with Vertical(id="review-body"):
+            yield Static(
+                Text.assemble(
+                    ("Model: ", "bold"),
+                    app.describe_model(config.model),  # type: ignore[attr-defined]
+                    ("   Loss: ", "bold"),
+                    config.loss_name,
+                ),
+                id="review-summary",
+            )
+            yield Static(
+                "This config is saved as config.yaml in the output folder; "
+                "`st-tui train config.yaml` runs it without the wizard.",
+                classes="help",
+            )
+            with VerticalScroll(id="review-config"):
+                yield Static(
+                    Syntax(config.to_yaml(), "yaml", theme="ansi_dark", word_wrap=True),
+                    id="review-yaml",
+                )
+            with Horizontal(classes="buttons"):
+                yield Button("Back", id="back", compact=True)
+                yield Button(
+                    "Start training", id="start", variant="success", compact=True
+                )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#start", Button).focus()
+
+    @on(Button.Pressed, "#start")
+    def action_start(self) -> None:
+        """Start the training run in the App's worker and show its progress."""
+        self.app.start_training()  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        self.app.pop_screen()

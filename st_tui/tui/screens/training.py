@@ -1,0 +1,101 @@
+"""Step 5: follow the training run, and cancel it with confirmation."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer
+
+from st_tui.sessions.state import Step
+from st_tui.training.events import (
+    Event,
+    TrainingCancelled,
+    TrainingFailed,
+    TrainingFinished,
+)
+from st_tui.tui.screens.confirm import ConfirmModal
+from st_tui.tui.widgets.step_indicator import StepIndicator
+from st_tui.tui.widgets.training_panel import TrainingPanel
+
+
+class TrainingScreen(Screen[None]):
+    """The live training panel; the run itself belongs to the App."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "cancel_training", "Cancel training"),
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+n", "show_result", "Result"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield StepIndicator(Step.TRAINING)
+        with Vertical(id="training-body"):
+            yield TrainingPanel(id="training-panel")
+            with Horizontal(classes="buttons"):
+                yield Button(
+                    "Cancel training", id="cancel", variant="error", compact=True
+                )
+                yield Button(
+                    "Show result",
+                    id="result",
+                    variant="success",
+                    compact=True,
+                    disabled=True,
+                )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for event in self.app.training_events:  # type: ignore[attr-defined]
+            self.show_event(event)
+
+    def show_event(self, event: Event) -> None:
+        """Pass an event to the panel and update the buttons when the run ends."""
+        self.query_one(TrainingPanel).show_event(event)
+        if isinstance(event, (TrainingFinished, TrainingCancelled, TrainingFailed)):
+            self.query_one("#cancel", Button).disabled = True
+        if isinstance(event, TrainingFinished):
+            result = self.query_one("#result", Button)
+            result.disabled = False
+            result.focus()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel_training(self) -> None:
+        """Ask for confirmation, then ask the running training to stop."""
+        if not self.app.training_running:  # type: ignore[attr-defined]
+            self.notify("No training is running.")
+            return
+
+        def answered(stop: bool | None) -> None:
+            if stop:
+                self.app.stop_training()  # type: ignore[attr-defined]
+
+        self.app.push_screen(
+            ConfirmModal(
+                "Stop training? The run stops after the current step and saves a "
+                "checkpoint to resume from.",
+                yes="Stop training",
+                no="Keep training",
+            ),
+            answered,
+        )
+
+    @on(Button.Pressed, "#result")
+    def action_show_result(self) -> None:
+        if self.app.state.result is None:  # type: ignore[attr-defined]
+            self.notify("The result is shown when training finishes.")
+            return
+        self.app.show_result()  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        if self.app.training_running:  # type: ignore[attr-defined]
+            self.notify(
+                "Training is running. Press c to cancel it before going back.",
+                severity="warning",
+            )
+            return
+        self.app.pop_screen()
