@@ -38,8 +38,8 @@ def _normalise(name: str) -> str:
 
 def _natural_key(name: str) -> tuple[object, ...]:
     """Sort key that puts column_2 before column_10."""
-    parts = re.split(r"(\d+)", name.lower())
-    return tuple(int(p) if p.isdigit() else p for p in parts)
+    parts = re.split(r"([0-9]+)", name.lower())
+    return tuple(int(p) if p.isascii() and p.isdigit() else p for p in parts)
 
 
 def _is_text(dtype: pl.DataType) -> bool:
