@@ -336,7 +336,7 @@ def _make_progress_callback(
             **kwargs: Any,
         ) -> None:
             values = {
-                k: float(v)
+                _metric_name(k): float(v)
                 for k, v in (metrics or {}).items()
                 if isinstance(v, (int, float))
             }
@@ -381,6 +381,17 @@ _PRIMARY_SUFFIXES = (
     "cosine_ndcg@10",
     "validation_accuracy",
 )
+
+
+def _metric_name(key: str) -> str:
+    """Drop the 'eval_' prefix that the trainer puts before an evaluator's metrics.
+
+    The baseline and the final scores come from calling the evaluator directly,
+    without the prefix, so this keeps one name per metric across all evaluations.
+    The trainer's own metrics, such as eval_loss, keep the prefix.
+    """
+    bare = key.removeprefix("eval_")
+    return bare if bare.startswith("validation_") else key
 
 
 def _memory_mb() -> float | None:
