@@ -390,6 +390,12 @@ def test_events_ordered(tiny_model: Path, format_file: Any, tmp_path: Path) -> N
     started = events[0]
     assert isinstance(started, TrainingStarted)
     assert steps[-1] == started.total_steps
+    evaluations = recorder.of(EvaluationDone)
+    assert len(evaluations) >= 2
+    for evaluation in evaluations:
+        assert evaluation.primary == "validation_spearman_cosine"
+        assert evaluation.primary in evaluation.metrics
+    assert "eval_loss" in evaluations[-1].metrics
     finished = events[-1]
     assert isinstance(finished, TrainingFinished)
     assert finished.primary == "validation_spearman_cosine"
