@@ -537,3 +537,28 @@ def test_source_skipped_lines(tmp_path: Path) -> None:
     )
     assert finding.rows == [3]
     assert finding.fix_kind == "skip_bad_lines"
+
+
+def test_source_parses_every_field(tmp_path: Path) -> None:
+    rows = [f"a{i},p{i},{i % 5}" for i in range(20_000)]
+    rows[12_000] = "x,y,1.5e"
+    path = tmp_path / "late.csv"
+    path.write_text("anchor,positive,score\n" + "\n".join(rows) + "\n")
+    with pytest.raises(DataError, match=r"column 'score' has the value '1\.5e'"):
+        check_source(open_source(path))
+
+
+def test_check_all_applies_fixes(tmp_path: Path) -> None:
+    from st_tui.data.check import check_all
+    from st_tui.data.fixes import Fix
+
+    rows = pair_rows()
+    rows[4][0] = ""
+    path = write_rows(tmp_path / "p.csv", ["anchor", "positive"], rows)
+    source = open_source(path)
+    before = check_all(source, FORMATS["pair"], PAIR, batch_size=64)
+    assert codes(before) == {"empty_text", "too_few_rows"}
+    after = check_all(
+        source, FORMATS["pair"], PAIR, [Fix("drop_empty", {"column": "anchor"})]
+    )
+    assert after == []

@@ -337,3 +337,14 @@ def test_preview_is_lazy_on_large_csv(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - started
     assert first.height == 50
     assert elapsed < 0.5
+
+
+def test_late_type_mismatch_names_value(tmp_path: Path) -> None:
+    rows = [f"a{i},p{i},{i % 5}" for i in range(20_000)]
+    rows[15_000] = "x,y,abc"
+    path = tmp_path / "late.csv"
+    path.write_text("anchor,positive,score\n" + "\n".join(rows) + "\n")
+    source = open_source(path)
+    with pytest.raises(DataError, match="column 'score' has the value 'abc'") as raised:
+        collect(source)
+    assert "type integer" in str(raised.value)

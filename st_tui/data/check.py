@@ -9,6 +9,7 @@ over rows. Only the optional tokenizer count reads a sample of texts into Python
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
@@ -31,6 +32,7 @@ from st_tui.data.findings import (
     run,
     with_row_numbers,
 )
+from st_tui.data.fixes import Fix, apply_fixes
 from st_tui.data.load import Source, explain_read_error
 from st_tui.data.text import count_lines
 from st_tui.errors import DataError
@@ -41,6 +43,7 @@ __all__ = [
     "Finding",
     "Severity",
     "blocking",
+    "check_all",
     "check_basic",
     "check_data",
     "check_source",
@@ -584,8 +587,12 @@ def check_source(source: Source) -> list[Finding]:
     Raises:
         DataError: when a row cannot be parsed, naming the line where known.
     """
+    # Counting nulls makes polars parse every field, so a value of the wrong type
+    # far down the file fails here rather than in a later check.
+    parse_all = [pl.col(c).null_count() for c in source.columns]
     try:
-        rows = int(source.frame.select(pl.len()).collect(engine="streaming").item())
+        counted = source.frame.select(pl.len().alias(ROW), *parse_all)
+        rows = int(counted.collect(engine="streaming").get_column(ROW).item())
     except pl.exceptions.PolarsError as error:
         raise explain_read_error(source, error) from None
 
@@ -635,3 +642,25 @@ def _row_line_mismatch(source: Source, rows: int, lines: int) -> Finding:
         "file.",
         facts={"rows": rows, "lines": lines},
     )
+
+
+def check_all(
+    source: Source,
+    fmt: Format,
+    mapping: Mapping,
+    fixes: Sequence[Fix] = (),
+    **options: Any,
+) -> list[Finding]:
+    """Check a source as the user sees it: how it was read, then its fixed rows.
+
+    Applies ``fixes`` in order (keeping the file's row numbers), then runs
+    ``check_source`` and ``check_data`` with the source's validation split, if any.
+    ``options`` are the keyword arguments of ``check_data``.
+
+    Raises:
+        DataError: when the rows cannot be read, or a fix names a missing column.
+    """
+    findings = check_source(source)
+    frame = apply_fixes(source.frame, fixes, keep_row_numbers=True)
+    options.setdefault("validation_frame", source.validation_frame)
+    return findings + check_data(frame, fmt, mapping, **options)

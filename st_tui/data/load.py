@@ -667,12 +667,24 @@ def _open_hub(dataset_id: str) -> Source:
     return source
 
 
+_PARSE_VALUE = re.compile(r"could not parse `(.*)` as dtype `(\w+)` at column '(.*)'")
+
+
 def explain_read_error(source: Source, error: BaseException) -> DataError:
     """Turn an error raised while reading a source's rows into a DataError.
 
     For delimited text and JSON Lines this scans the file for the first bad line, so
     the message can name it.
     """
+    parsed = _PARSE_VALUE.search(str(error))
+    if parsed is not None:
+        value, dtype, column = parsed.groups()
+        kind = {"i64": "integer", "f64": "float", "bool": "boolean"}.get(dtype, dtype)
+        return DataError(
+            f"{source.path}: column '{column}' has the value '{value}' further down "
+            f"the file, which is not of the type {kind} that its first "
+            f"{INFER_SCHEMA_ROWS:,} rows have. Fix or remove that value."
+        )
     where = _find_bad_line(source)
     if where is not None:
         return DataError(where)
