@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -65,11 +66,11 @@ def findings_for(
     header: list[str],
     rows: list[list[object]],
     name: str = "data.csv",
-    **options: object,
+    **options: Any,
 ) -> list[Finding]:
     path = write_rows(tmp_path / name, header, rows)
     source = open_source(path)
-    return check_data(source.frame, FORMATS[fmt], mapping, **options)  # type: ignore[arg-type]
+    return check_data(source.frame, FORMATS[fmt], mapping, **options)
 
 
 def only(findings: list[Finding], code: str) -> Finding:
@@ -120,7 +121,7 @@ def test_whitespace_only_text(tmp_path: Path) -> None:
 def test_null_text_in_jsonl(tmp_path: Path) -> None:
     path = tmp_path / "pairs.jsonl"
     lines = [{"anchor": a, "positive": p} for a, p in pair_rows(10)]
-    lines[5]["positive"] = None  # type: ignore[assignment]
+    lines[5]["positive"] = None
     path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
     source = open_source(path)
     finding = only(check_data(source.frame, FORMATS["pair"], PAIR), "empty_text")

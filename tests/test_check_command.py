@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from st_tui.commands.check import check_command
 from tests.conftest import make_format_rows, write_rows
@@ -42,7 +42,7 @@ FINDING_KEYS = {
 }
 
 
-def invoke(*args: str):  # type: ignore[no-untyped-def]
+def invoke(*args: str) -> Result:
     return CliRunner().invoke(check_command, list(args))
 
 

@@ -7,11 +7,16 @@ import itertools
 import polars as pl
 import pytest
 
-from st_tui.data.detect import detect_format, nominal_range, suggest_mapping
+from st_tui.data.detect import (
+    Detection,
+    detect_format,
+    nominal_range,
+    suggest_mapping,
+)
 from st_tui.formats import FORMATS
 
 
-def detect(frame: pl.DataFrame):  # type: ignore[no-untyped-def]
+def detect(frame: pl.DataFrame) -> Detection:
     return detect_format(dict(frame.schema), frame)
 
 
@@ -139,7 +144,7 @@ def test_shuffled_columns_same_mapping(columns: list[str]) -> None:
 
 
 def test_suggest_mapping_for_chosen_format() -> None:
-    schema = {"q": pl.String, "doc": pl.String}
+    schema: dict[str, pl.DataType] = {"q": pl.String(), "doc": pl.String()}
     mapping = suggest_mapping(FORMATS["qa"], schema)
     assert mapping == {"query": "q", "answer": "doc"}
 

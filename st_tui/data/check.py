@@ -216,8 +216,8 @@ def _check_text(
                 severity=Severity.INFO,
                 role=role,
                 column=column,
-                message=f"Column '{column}' ({role}) holds {dtype} values, not text: "
-                "they will be used as text.",
+                message=f"Column '{column}' ({role}) contains {dtype} values, not "
+                "text: they will be used as text.",
                 fix="Check that this is the column you meant to map.",
             )
         )
@@ -302,7 +302,7 @@ def _nested_text(fmt: Format, role: str, column: str, dtype: pl.DataType) -> Fin
             severity=Severity.ERROR,
             role=role,
             column=column,
-            message=f"Column '{column}' holds a list of negatives in each row, but "
+            message=f"Column '{column}' contains a list of negatives in each row, but "
             "a triplet has one negative.",
             fix="Make one triplet row per negative.",
             fix_kind="expand_negatives",
@@ -313,7 +313,7 @@ def _nested_text(fmt: Format, role: str, column: str, dtype: pl.DataType) -> Fin
         severity=Severity.ERROR,
         role=role,
         column=column,
-        message=f"Column '{column}' ({role}) holds {dtype} values, not one text per "
+        message=f"Column '{column}' ({role}) contains {dtype} values, not one text per "
         "row.",
         fix="Map a column of plain text, or flatten the file first.",
     )

@@ -21,7 +21,6 @@ from st_tui.data.fixes import score_numbers
 # A class with fewer rows than this cannot appear in both training and validation.
 MIN_CLASS_ROWS = 2
 IMBALANCE_RATIO = 10.0
-MAX_CLASSES_SHOWN = 10
 
 
 def check_score(indexed: pl.LazyFrame, role: str, column: str) -> list[Finding]:
@@ -122,7 +121,7 @@ def _nested_target(role: str, column: str, dtype: pl.DataType) -> Finding:
         severity=Severity.ERROR,
         role=role,
         column=column,
-        message=f"Column '{column}' holds {dtype} values, not one {role} per row.",
+        message=f"Column '{column}' contains {dtype} values, not one {role} per row.",
         fix=f"Map a column with one {role} per row.",
     )
 

@@ -1,9 +1,9 @@
 """Suggest a format and a role-to-column mapping from column names, dtypes and values.
 
-A mapping names a column for each role. It never depends on column order: a column
-is matched by its name (and the common aliases of a role), then by its dtype and
-values, and ties between columns that fit equally go to the column whose name sorts
-first, so shuffling the columns gives the same mapping.
+A mapping names a column for each role. A column is matched by its name (and the
+common aliases of a role), then by its dtype and values. Ties between columns that
+fit equally go to the column whose name sorts first, so the mapping never depends on
+column order.
 """
 
 from __future__ import annotations
@@ -154,9 +154,9 @@ def detect_format(
 ) -> Detection:
     """Propose the format whose roles the columns fill best, with the reason.
 
-    Formats are scored by whether every role found a column, then by how many
-    roles matched a column name or alias, then by how many roles any column fits;
-    ties go to the simpler format. Other formats that fill every role are listed as
+    Formats are ranked by whether every role found a column, then by how many roles
+    matched a column name or alias, then by how many roles any column fits. Ties go
+    to the simpler format. Other formats that fill every role are listed as
     alternatives.
     """
     ranked: list[tuple[tuple[int, int, int, int], str, dict[str, str | None]]] = []

@@ -33,7 +33,7 @@ class Finding:
 
     ``fix`` is the sentence shown to the user. ``fix_kind`` and ``fix_params``, when
     set, describe the one-key fix as a ``st_tui.data.fixes.Fix`` record. ``facts``
-    holds the numbers behind the message (class counts, score range) for display.
+    contains the numbers behind the message (class counts, score range) for display.
     ``split`` tells whether the rows are training or validation rows.
     """
 
@@ -101,7 +101,7 @@ def run(frame: pl.LazyFrame) -> pl.DataFrame:
 
 
 def rows_where(frame: pl.LazyFrame, condition: pl.Expr) -> tuple[list[int], int]:
-    """Return the first row numbers where a condition holds and how many there are.
+    """Return the first row numbers that match a condition, and how many there are.
 
     ``frame`` must carry the ``__row__`` column.
     """

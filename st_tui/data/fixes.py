@@ -255,7 +255,7 @@ def _write(frame: pl.LazyFrame, path: Path, suffix: str) -> None:
         nested = [n for n, t in frame.collect_schema().items() if t.is_nested()]
         if nested:
             raise DataError(
-                f"Column '{nested[0]}' holds lists, which CSV cannot store. Export "
+                f"Column '{nested[0]}' contains lists, which CSV cannot store. Export "
                 "to .jsonl or .parquet, or expand the lists first."
             )
         frame.sink_csv(path, separator="\t" if suffix == ".tsv" else ",")

@@ -471,7 +471,7 @@ def _open_json(path: Path, compression: str | None, skip_bad_lines: bool) -> Sou
         if error.msg == "Extra data" and _json_line_problem(first_line) is None:
             source = _open_jsonl(path, compression, skip_bad_lines)
             source.notes.append(
-                "The .json file holds one object per line: read it as JSON Lines."
+                "The .json file contains one object per line: read it as JSON Lines."
             )
             return source
         raise DataError(
@@ -598,7 +598,7 @@ def _open_dataset_folder(path: Path) -> Source:
             p.name for p in path.iterdir() if _content_suffix(p)[0] in SUPPORTED
         )
         hint = (
-            f" It holds {', '.join(data_files[:5])}: open one of them."
+            f" It contains {', '.join(data_files[:5])}: open one of them."
             if (data_files)
             else ""
         )
