@@ -523,11 +523,22 @@ def test_source_quoted_newlines(tmp_path: Path) -> None:
 
 
 def test_stray_quote_names_start_line(tmp_path: Path) -> None:
-    lines = ["anchor,positive", "a,b", '"broken,c'] + [f"x{i},y{i}" for i in range(5)]
+    lines = ["anchor,positive", '"a, quoted",b', '"broken,c']
+    lines += [f"x{i},y{i}" for i in range(5)]
     path = tmp_path / "stray.csv"
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(DataError, match="line 3 to 8: the record has 1 fields"):
         open_source(path)
+
+
+def test_unclosed_quote_read_plain(tmp_path: Path) -> None:
+    lines = ["anchor,positive", "a,b", '"broken,c'] + [f"x{i},y{i}" for i in range(5)]
+    path = tmp_path / "stray.csv"
+    path.write_text("\n".join(lines) + "\n")
+    source = open_source(path)
+    assert source.quote_char is None
+    assert check_source(source) == []
+    assert source.frame.collect().item(1, "anchor") == '"broken'
 
 
 def test_source_skipped_lines(tmp_path: Path) -> None:

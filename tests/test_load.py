@@ -348,3 +348,25 @@ def test_late_type_mismatch_names_value(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="column 'score' has the value 'abc'") as raised:
         collect(source)
     assert "type integer" in str(raised.value)
+
+
+def test_csv_bare_quote_at_field_start(tmp_path: Path) -> None:
+    text = 'anchor,positive\n"Hi" she said,x\nb,c\n'
+    source = open_source(write_bytes(tmp_path / "bare.csv", text.encode()))
+    assert collect(source).item(0, "anchor") == '"Hi" she said'
+    assert any("do not enclose fields" in note for note in source.notes)
+
+
+def test_bare_quote_beside_quoting(tmp_path: Path) -> None:
+    text = 'anchor,positive\n"a, b",x\n"Hi" she said,y\n'
+    source = open_source(write_bytes(tmp_path / "mixed.csv", text.encode()))
+    with pytest.raises(DataError, match="starts with a double quote but goes on"):
+        collect(source)
+
+
+def test_carriage_return_line_ends(tmp_path: Path) -> None:
+    source = open_source(
+        write_bytes(tmp_path / "mac.csv", b"anchor,positive\ra,b\rc,d\r")
+    )
+    assert collect(source).rows() == [("a", "b"), ("c", "d")]
+    assert any("carriage return" in note for note in source.notes)

@@ -106,26 +106,38 @@ def decode_head(head: bytes, encoding: str) -> str:
 
 
 def plain_utf8_copy(
-    path: Path, compression: str | None, encoding: str, suffix: str
+    path: Path,
+    compression: str | None,
+    encoding: str,
+    suffix: str,
+    *,
+    cr_line_ends: bool = False,
 ) -> Path:
     """Write a decompressed UTF-8 copy of a file into the temporary folder.
 
     Reads and writes in chunks, so memory stays flat for large files. Bytes that
-    the encoding cannot decode become U+FFFD, which the checks report.
+    the encoding cannot decode become U+FFFD, which the checks report. With
+    ``cr_line_ends``, each carriage return becomes a line feed.
 
     Raises:
         OSError, EOFError: when the file cannot be read or decompressed.
     """
     target = Path(tempfile.mkstemp(dir=work_dir(), suffix=suffix)[1])
     with open_binary(path, compression) as source, target.open("wb") as out:
-        if encoding in ("utf-8", "utf-8-sig"):
+        if encoding in ("utf-8", "utf-8-sig") and not cr_line_ends:
             shutil.copyfileobj(source, out, CHUNK_BYTES)
             return target
         decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
         while chunk := source.read(CHUNK_BYTES):
-            out.write(decoder.decode(chunk).encode("utf-8"))
-        out.write(decoder.decode(b"", final=True).encode("utf-8"))
+            out.write(_utf8(decoder.decode(chunk), cr_line_ends))
+        out.write(_utf8(decoder.decode(b"", final=True), cr_line_ends))
     return target
+
+
+def _utf8(text: str, cr_line_ends: bool) -> bytes:
+    if cr_line_ends:
+        text = text.replace("\r", "\n")
+    return text.encode("utf-8")
 
 
 def encoding_name(encoding: str) -> str:

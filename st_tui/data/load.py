@@ -22,6 +22,7 @@ from typing import Any
 import polars as pl
 
 from st_tui.data.encoding import (
+    HEAD_BYTES,
     decode_head,
     detect_encoding,
     encoding_name,
@@ -268,11 +269,15 @@ def _open_delimited(
 ) -> Source:
     head, encoding, notes = _text_head(path, compression)
     sample = decode_head(head, encoding)
+    cr_line_ends = "\r" in sample and "\n" not in sample
+    if cr_line_ends:
+        sample = sample.replace("\r", "\n")
     try:
         separator = sniff_separator(sample)
     except DataError as error:
         raise DataError(f"{path}: {error}") from None
-    quote_char = choose_quote_char(sample, separator)
+    whole_file = len(head) < HEAD_BYTES
+    quote_char = choose_quote_char(sample, separator, whole_file=whole_file)
     records = first_records(sample, separator, quote_char)
     if not records:
         raise DataError(
@@ -290,12 +295,20 @@ def _open_delimited(
             f"The first line looks like data, not column names: named the columns "
             f"column_1 to column_{width}. Map the roles by their content."
         )
-    if separator == "\t" and quote_char is None and '"' in sample:
+    if quote_char is None and '"' in sample:
         notes.append(
-            "Double quotes in this tab-separated file are read as plain characters."
+            "Double quotes in this file do not enclose fields: read them as plain "
+            "characters."
         )
 
-    text_path = _utf8_path(path, compression, encoding)
+    if cr_line_ends:
+        # polars splits lines only at LF, so classic Mac line ends need a copy.
+        text_path = plain_utf8_copy(
+            path, compression, encoding, suffix=".txt", cr_line_ends=True
+        )
+        notes.append("The lines end in a carriage return only: read them as lines.")
+    else:
+        text_path = _utf8_path(path, compression, encoding)
     skipped: list[int] = []
     if skip_bad_lines:
         cleaned = Path(tempfile.mkstemp(dir=work_dir(), suffix=".txt")[1])
@@ -677,6 +690,13 @@ def explain_read_error(source: Source, error: BaseException) -> DataError:
     the message can name it.
     """
     parsed = _PARSE_VALUE.search(str(error))
+    if parsed is not None and parsed.group(2) == "str":
+        value, _, column = parsed.groups()
+        return DataError(
+            f"{source.path}: column '{column}' has the field {value}, which starts "
+            "with a double quote but goes on after the closing quote. Quote the "
+            "whole field and double the quotes inside it, or remove the quotes."
+        )
     if parsed is not None:
         value, dtype, column = parsed.groups()
         kind = {"i64": "integer", "f64": "float", "bool": "boolean"}.get(dtype, dtype)

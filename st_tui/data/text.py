@@ -80,26 +80,55 @@ def _records(sample: str, separator: str, quote_char: str | None) -> list[list[s
         return []
 
 
-def choose_quote_char(sample: str, separator: str) -> str | None:
+def _parse_widths(
+    sample: str, separator: str, quote_char: str | None, whole_file: bool
+) -> tuple[set[int], bool]:
+    """Return the field counts of a sample's records and whether parsing failed.
+
+    Quoted parsing is strict, so a field such as `"Hi" she said` (text after the
+    closing quote) fails it. Unless the sample is the whole file, a failure on its
+    last line is ignored, because the sample may end inside a quoted field.
+    """
+    complete = sample[: sample.rfind("\n") + 1] if "\n" in sample else sample
+    last_line = complete.count("\n")
+    handle = io.StringIO(complete)
+    if quote_char is None:
+        reader = csv.reader(handle, delimiter=separator, quoting=csv.QUOTE_NONE)
+    else:
+        reader = csv.reader(handle, delimiter=separator, quotechar='"', strict=True)
+    widths: set[int] = set()
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return widths, False
+        except csv.Error:
+            return widths, whole_file or reader.line_num < last_line
+        if row:
+            widths.add(len(row))
+
+
+def choose_quote_char(
+    sample: str, separator: str, *, whole_file: bool = False
+) -> str | None:
     """Decide whether double quotes enclose fields or are plain characters.
 
-    Comma, semicolon and pipe files follow CSV quoting. A tab-separated file often
-    contains bare double quotes in its text, which CSV quoting would read as the start
-    of a field running over many lines and so merge rows. Quoting is kept for such a
-    file only when reading it without quoting gives unequal field counts (a quoted
-    field holding a newline or a tab) and reading it with quoting gives equal ones.
+    Comma, semicolon and pipe files follow CSV quoting unless the sample parses
+    into equal field counts only without it (bare quotes such as `"Hi" she said`).
+    A tab-separated file often contains bare double quotes in its text, which CSV
+    quoting would read as the start of a field running over many lines, so merging
+    rows. Quoting is kept for such a file only when it parses into equal field
+    counts only with quoting (a quoted field containing a newline or a tab).
     """
-    if separator != "\t":
-        return '"'
     if '"' not in sample:
-        return None
-    plain = _records(sample, separator, None)
-    quoted = _records(sample, separator, '"')
-    plain_widths = {len(r) for r in plain}
-    quoted_widths = {len(r) for r in quoted}
-    if len(plain_widths) > 1 and len(quoted_widths) == 1:
-        return '"'
-    return None
+        return None if separator == "\t" else '"'
+    plain_widths, plain_failed = _parse_widths(sample, separator, None, whole_file)
+    quoted_widths, quoted_failed = _parse_widths(sample, separator, '"', whole_file)
+    plain_ok = len(plain_widths) == 1 and not plain_failed
+    quoted_ok = len(quoted_widths) == 1 and not quoted_failed
+    if separator == "\t":
+        return '"' if quoted_ok and not plain_ok else None
+    return None if plain_ok and not quoted_ok else '"'
 
 
 def first_records(
