@@ -370,3 +370,22 @@ def test_carriage_return_line_ends(tmp_path: Path) -> None:
     )
     assert collect(source).rows() == [("a", "b"), ("c", "d")]
     assert any("carriage return" in note for note in source.notes)
+
+
+def test_missing_local_path_not_hub(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    with pytest.raises(DataError, match="file not found"):
+        open_source("data/train")
+    with pytest.raises(DataError, match="file not found"):
+        open_source("other/train.csv")
+
+
+def test_jsonl_late_type_names_line(tmp_path: Path) -> None:
+    lines = [json.dumps({"anchor": "a", "score": i % 5}) for i in range(12_000)]
+    lines[11_000] = json.dumps({"anchor": "a", "score": "oops"})
+    path = write_bytes(tmp_path / "late.jsonl", ("\n".join(lines) + "\n").encode())
+    with pytest.raises(DataError, match="line 11001: 'score' is 'oops'"):
+        collect(open_source(path))

@@ -183,7 +183,7 @@ def open_source(path: str | Path, *, skip_bad_lines: bool = False) -> Source:
     except (OSError, ValueError):
         raise DataError(f"{text!r}: not a valid path. Check the path.") from None
     if not exists:
-        if _HUB_ID.match(text) and not text.startswith((".", "/")):
+        if _looks_like_hub_id(text, resolved):
             return _open_hub(text)
         raise DataError(f"{resolved}: file not found. Check the path and try again.")
     try:
@@ -195,6 +195,16 @@ def open_source(path: str | Path, *, skip_bad_lines: bool = False) -> Source:
             f"{resolved}: could not read the file ({_first_line(error)}). "
             "Check that it is a CSV, TSV, JSONL, JSON or Parquet file."
         ) from None
+
+
+def _looks_like_hub_id(text: str, path: Path) -> bool:
+    """Tell a Hub id such as 'org/name' from a local path that does not exist."""
+    if not _HUB_ID.match(text) or text.startswith((".", "/", "~")):
+        return False
+    if path.parent.exists():
+        return False
+    suffix, _ = _content_suffix(path)
+    return suffix not in SUPPORTED
 
 
 def _open_path(path: Path, skip_bad_lines: bool) -> Source:
@@ -706,6 +716,8 @@ def explain_read_error(source: Source, error: BaseException) -> DataError:
             f"{INFER_SCHEMA_ROWS:,} rows have. Fix or remove that value."
         )
     where = _find_bad_line(source)
+    if where is None and source.kind == "JSON Lines":
+        where = _find_json_type_mismatch(source)
     if where is not None:
         return DataError(where)
     return DataError(
@@ -727,6 +739,34 @@ def _find_bad_line(source: Source) -> str | None:
             f, source.separator, source.quote_char, source.width
         ):
             return _bad_line_message(source.path, line, source.width)
+    return None
+
+
+def _find_json_type_mismatch(source: Source) -> str | None:
+    """Find the first JSON line whose value type differs from the inferred dtype."""
+    if source.text_path is None:
+        return None
+    schema = source.schema
+    with source.text_path.open(encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            for key, value in record.items():
+                dtype = schema.get(key)
+                if dtype is None or value is None:
+                    continue
+                is_number = isinstance(value, int | float) and not isinstance(
+                    value, bool
+                )
+                if (dtype.is_numeric() and not is_number) or (
+                    dtype == pl.String and not isinstance(value, str)
+                ):
+                    return (
+                        f"{source.path}, line {number}: '{key}' is {value!r}, but "
+                        f"the first {INFER_SCHEMA_ROWS:,} lines made it {dtype}. "
+                        "Give the key one type on every line."
+                    )
     return None
 
 
