@@ -159,3 +159,30 @@ def test_import_loads_no_torch() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert output.stdout.strip() == ""
+
+
+def test_tokenizer_counts_lengths(tmp_path: Path, tiny_model: Path) -> None:
+    header, rows = make_format_rows("pair", 20)
+    rows[2][0] = " ".join(["a man plays in the park"] * 10)
+    path = write_rows(tmp_path / "pairs.csv", header, rows)
+    args = [str(path), "--json", "--max-seq-length", "16", "--tokenizer"]
+    result = invoke(*args, str(tiny_model))
+    assert result.exit_code == 0, result.output
+    findings = json.loads(result.output)["findings"]
+    long = [f for f in findings if f["code"] == "text_too_long"]
+    assert long[0]["rows"] == [3]
+    assert long[0]["facts"]["method"] == "tokenizer"
+
+
+def test_missing_tokenizer_exits_two(tmp_path: Path) -> None:
+    header, rows = make_format_rows("pair", 10)
+    path = write_rows(tmp_path / "pairs.csv", header, rows)
+    result = invoke(str(path), "--max-seq-length", "16", "--tokenizer", "no/model")
+    assert result.exit_code == 2
+    assert "Could not load the tokenizer 'no/model'" in result.output
+
+
+def test_tokenizer_needs_max_length(tmp_path: Path) -> None:
+    result = invoke(str(tmp_path / "x.csv"), "--tokenizer", "model")
+    assert result.exit_code == 2
+    assert "--tokenizer needs --max-seq-length" in result.output

@@ -183,6 +183,8 @@ def check_command(
     Prints the detected format and why, the role mapping and every finding. Exits 0
     when training can start, 1 when an error blocks it, 2 when PATH cannot be read.
     """
+    if tokenizer_name and not max_seq_length:
+        raise click.UsageError("--tokenizer needs --max-seq-length.")
     try:
         report = build_report(
             path,
