@@ -574,3 +574,29 @@ def test_check_all_applies_fixes(tmp_path: Path) -> None:
         source, FORMATS["pair"], PAIR, [Fix("drop_empty", {"column": "anchor"})]
     )
     assert after == []
+
+
+def test_data_layer_imports_stay_light() -> None:
+    import subprocess
+    import sys
+
+    modules = [
+        "encoding",
+        "text",
+        "load",
+        "detect",
+        "findings",
+        "fixes",
+        "check_targets",
+        "check",
+    ]
+    code = (
+        "import sys\n"
+        + "".join(f"import st_tui.data.{name}\n" for name in modules)
+        + "print([m for m in ('textual', 'torch', 'sentence_transformers', "
+        "'transformers', 'datasets') if m in sys.modules])\n"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert output.stdout.strip() == "[]"
