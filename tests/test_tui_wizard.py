@@ -21,6 +21,7 @@ from st_tui.training.events import (
     read_events,
 )
 from st_tui.tui.app import StTuiApp
+from st_tui.tui.messages import TrainingEventEmitted
 from st_tui.tui.screens.confirm import ConfirmModal
 from st_tui.tui.screens.error import ErrorModal
 from st_tui.tui.screens.mapping import MappingScreen
@@ -58,8 +59,9 @@ async def wait_for_screen(
         timeout,
     )
     # The screen is active before its on_mount has run; let it finish mounting.
-    await pilot.pause()
-    await pilot.pause()
+    # A fixed sleep, because pilot.pause() without a delay waits for the process
+    # to go idle, which takes seconds while a training thread keeps a core busy.
+    await pilot.pause(0.1)
 
 
 def screen_text(pilot: Pilot, selector: str) -> str:
@@ -374,19 +376,6 @@ async def test_cancel_asks_then_keeps_checkpoint(format_file, tiny_model: Path) 
 
         await pilot.press("c")
         await wait_for_screen(pilot, ConfirmModal)
-        await pilot.press("n")
-        await wait_for_screen(pilot, TrainingScreen)
-        assert app.training_running
-        assert not app.stop_event.is_set()
-
-        await pilot.press("ctrl+q")
-        await wait_for_screen(pilot, ConfirmModal)
-        await pilot.press("escape")
-        await wait_for_screen(pilot, TrainingScreen)
-        assert app.training_running
-
-        await pilot.press("c")
-        await wait_for_screen(pilot, ConfirmModal)
         await pilot.press("y")
         await wait_until(
             pilot,
@@ -406,6 +395,52 @@ async def test_cancel_asks_then_keeps_checkpoint(format_file, tiny_model: Path) 
     assert Path(cancelled.checkpoint, "trainer_state.json").is_file()
     assert Path(cancelled.checkpoint).name == f"checkpoint-{cancelled.step}"
     assert not (path.parent / "st-tui-runs" / "pair-pair" / "model").exists()
+
+
+async def test_quit_during_training_asks(tmp_path: Path) -> None:
+    app = StTuiApp(workdir=tmp_path)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, SourceScreen)
+        app.training_running = True
+
+        await pilot.press("ctrl+q")
+        await wait_for_screen(pilot, ConfirmModal)
+        await pilot.press("escape")
+        await wait_for_screen(pilot, SourceScreen)
+        assert not app.stop_event.is_set()
+
+        await pilot.press("ctrl+q")
+        await wait_for_screen(pilot, ConfirmModal)
+        await pilot.press("y")
+        await wait_for_screen(pilot, SourceScreen)
+        assert app.stop_event.is_set()
+        assert app.is_running
+
+        app.post_message(
+            TrainingEventEmitted(TrainingCancelled(step=3, checkpoint=None))
+        )
+        await wait_until(pilot, lambda: not app.is_running, "the app to exit")
+
+
+async def test_cancel_answer_no_keeps_training(tmp_path: Path) -> None:
+    app = StTuiApp(workdir=tmp_path)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, SourceScreen)
+        app.training_running = True
+        app.push_screen(TrainingScreen())
+        await wait_for_screen(pilot, TrainingScreen)
+
+        await pilot.press("c")
+        await wait_for_screen(pilot, ConfirmModal)
+        await pilot.press("n")
+        await wait_for_screen(pilot, TrainingScreen)
+        assert not app.stop_event.is_set()
+
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, TrainingScreen)
 
 
 async def test_training_failure_shows_message(format_file, tmp_path: Path) -> None:
