@@ -8,17 +8,18 @@ over rows. Only the optional tokenizer count reads a sample of texts into Python
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
 
+from st_tui.data.check_rows import check_in_batch_negatives, check_rows
 from st_tui.data.check_targets import (
     check_label,
     check_score,
     check_validation_labels,
 )
+from st_tui.data.check_texts import check_lengths, check_text, has_nested
 from st_tui.data.detect import Mapping
 from st_tui.data.findings import (
     MAX_ROWS_LISTED,
@@ -28,7 +29,6 @@ from st_tui.data.findings import (
     blocking,
     describe_rows,
     plural,
-    rows_where,
     run,
     with_row_numbers,
 )
@@ -59,11 +59,6 @@ BASIC_CODES = {
     "label_missing",
     "one_class",
 }
-# Whitespace words times this factor estimates subword tokens for English text.
-WORDS_TO_TOKENS = 1.3
-TOKENIZER_SAMPLE_ROWS = 2000
-# Repeated texts become a warning when more than this share of rows repeat one.
-REPEAT_WARNING_SHARE = 0.2
 
 
 def validate_mapping(
@@ -160,13 +155,11 @@ def check_data(
         findings.extend(
             _check_role(indexed, fmt, role, mapping[role], validation_split)
         )
-    findings.extend(_check_rows(indexed, fmt, mapping, total, batch_size))
+    findings.extend(check_rows(indexed, fmt, mapping, total, batch_size))
     if fmt.uses_in_batch_negatives:
-        findings.extend(_check_in_batch_negatives(indexed, fmt, mapping, total))
+        findings.extend(check_in_batch_negatives(indexed, fmt, mapping, total))
     if max_seq_length:
-        findings.extend(
-            _check_lengths(indexed, fmt, mapping, max_seq_length, tokenizer)
-        )
+        findings.extend(check_lengths(indexed, fmt, mapping, max_seq_length, tokenizer))
     if validation_frame is not None:
         findings.extend(
             _check_validation(
@@ -195,329 +188,10 @@ def _check_role(
 ) -> list[Finding]:
     kind = fmt.kinds[role]
     if kind is RoleKind.TEXT:
-        return _check_text(indexed, fmt, role, column)
+        return check_text(indexed, fmt, role, column)
     if kind is RoleKind.SCORE:
         return check_score(indexed, role, column)
     return check_label(indexed, role, column, validation_split=validation_split)
-
-
-def _check_text(
-    indexed: pl.LazyFrame, fmt: Format, role: str, column: str
-) -> list[Finding]:
-    dtype = indexed.collect_schema()[column]
-    if dtype.is_nested():
-        return [_nested_text(fmt, role, column, dtype)]
-
-    findings: list[Finding] = []
-    if not (dtype == pl.String or dtype == pl.Categorical):
-        findings.append(
-            Finding(
-                code="text_not_string",
-                severity=Severity.INFO,
-                role=role,
-                column=column,
-                message=f"Column '{column}' ({role}) contains {dtype} values, not "
-                "text: they will be used as text.",
-                fix="Check that this is the column you meant to map.",
-            )
-        )
-    text = pl.col(column).cast(pl.String)
-    stripped = text.str.strip_chars()
-    conditions = {
-        "missing": text.is_null(),
-        "blank": text.is_not_null() & (stripped == ""),
-        "padded": (stripped != "") & (stripped != text),
-        "replacement": text.str.contains("\ufffd", literal=True),
-    }
-    counts = _count_all(indexed, conditions)
-
-    empty = counts["missing"] + counts["blank"]
-    if empty:
-        rows, count = rows_where(indexed, text.is_null() | (stripped == ""))
-        what = _empty_kind(counts["missing"], counts["blank"])
-        findings.append(
-            Finding(
-                code="empty_text",
-                severity=Severity.ERROR,
-                role=role,
-                column=column,
-                rows=rows,
-                count=count,
-                message=f"{describe_rows(rows, count)}: column '{column}' ({role}) "
-                f"is {what}.",
-                fix=f"Drop the {plural(count, 'row')}, or fill in the text.",
-                fix_kind="drop_empty",
-                fix_params={"column": column},
-                facts={"missing": counts["missing"], "blank": counts["blank"]},
-            )
-        )
-    if counts["padded"]:
-        rows, count = rows_where(indexed, conditions["padded"])
-        findings.append(
-            Finding(
-                code="padded_text",
-                severity=Severity.INFO,
-                role=role,
-                column=column,
-                rows=rows,
-                count=count,
-                message=f"{describe_rows(rows, count)}: column '{column}' ({role}) "
-                "starts or ends with spaces.",
-                fix="Trim the spaces, so equal texts compare equal.",
-                fix_kind="trim_whitespace",
-                fix_params={"columns": [column]},
-            )
-        )
-    if counts["replacement"]:
-        rows, count = rows_where(indexed, conditions["replacement"])
-        findings.append(
-            Finding(
-                code="bad_encoding",
-                severity=Severity.WARNING,
-                role=role,
-                column=column,
-                rows=rows,
-                count=count,
-                message=f"{describe_rows(rows, count)}: column '{column}' ({role}) "
-                "contains U+FFFD, the character that replaces bytes the file's "
-                "encoding could not decode.",
-                fix="Save the file as UTF-8 and open it again.",
-            )
-        )
-    return findings
-
-
-def _empty_kind(missing: int, blank: int) -> str:
-    if missing and blank:
-        return "missing, empty or only whitespace"
-    if missing:
-        return "missing"
-    return "empty or only whitespace"
-
-
-def _nested_text(fmt: Format, role: str, column: str, dtype: pl.DataType) -> Finding:
-    if isinstance(dtype, pl.List) and fmt.name == "triplet" and role == "negative":
-        return Finding(
-            code="nested_values",
-            severity=Severity.ERROR,
-            role=role,
-            column=column,
-            message=f"Column '{column}' contains a list of negatives in each row, but "
-            "a triplet has one negative.",
-            fix="Make one triplet row per negative.",
-            fix_kind="expand_negatives",
-            fix_params={"column": column},
-        )
-    return Finding(
-        code="nested_values",
-        severity=Severity.ERROR,
-        role=role,
-        column=column,
-        message=f"Column '{column}' ({role}) contains {dtype} values, not one text per "
-        "row.",
-        fix="Map a column of plain text, or flatten the file first.",
-    )
-
-
-def _count_all(frame: pl.LazyFrame, conditions: dict[str, pl.Expr]) -> dict[str, int]:
-    """Count the rows matching each condition in one pass over the data."""
-    sums = [c.fill_null(False).sum().alias(name) for name, c in conditions.items()]
-    counted = run(frame.select(sums)).row(0, named=True)
-    return {name: int(value or 0) for name, value in counted.items()}
-
-
-def _check_rows(
-    indexed: pl.LazyFrame,
-    fmt: Format,
-    mapping: Mapping,
-    total: int,
-    batch_size: int | None,
-) -> list[Finding]:
-    findings: list[Finding] = []
-    if batch_size and total < batch_size:
-        smaller = 2 ** max(0, int(math.log2(total))) if total > 1 else 1
-        findings.append(
-            Finding(
-                code="too_few_rows",
-                severity=Severity.WARNING,
-                count=total,
-                message=f"The data has {plural(total, 'row')}, fewer than one batch "
-                f"of {batch_size}.",
-                fix=f"Lower the batch size to {smaller} or add rows.",
-                facts={"rows": total, "batch_size": batch_size},
-            )
-        )
-
-    columns = [mapping[role] for role in fmt.roles]
-    if _has_nested(indexed, columns):
-        return findings
-    repeat = ~pl.struct(columns).is_first_distinct()
-    rows, count = rows_where(indexed, repeat)
-    if count:
-        findings.append(
-            Finding(
-                code="duplicate_rows",
-                severity=Severity.WARNING,
-                rows=rows,
-                count=count,
-                message=f"{describe_rows(rows, count)} repeat an earlier row in every "
-                "mapped column, which weights those examples more.",
-                fix=f"Drop the {plural(count, 'repeated row')}.",
-                fix_kind="drop_duplicates",
-                fix_params={"columns": columns},
-            )
-        )
-    return findings
-
-
-def _has_nested(frame: pl.LazyFrame, columns: list[str]) -> bool:
-    schema = frame.collect_schema()
-    return any(schema[c].is_nested() for c in columns)
-
-
-def _check_in_batch_negatives(
-    indexed: pl.LazyFrame, fmt: Format, mapping: Mapping, total: int
-) -> list[Finding]:
-    """Find texts that would become false negatives for other rows of a batch."""
-    roles = fmt.text_roles
-    if _has_nested(indexed, [mapping[r] for r in roles]):
-        return []
-    findings: list[Finding] = []
-    for role in roles[:2]:
-        column = mapping[role]
-        text = pl.col(column).cast(pl.String)
-        rows, count = rows_where(indexed, text.is_duplicated() & text.is_not_null())
-        if not count:
-            continue
-        distinct = int(
-            run(indexed.filter(text.is_duplicated()).select(text.n_unique())).item()
-        )
-        severity = Severity.INFO
-        if count / total > REPEAT_WARNING_SHARE:
-            severity = Severity.WARNING
-        findings.append(
-            Finding(
-                code=f"repeated_{role}",
-                severity=severity,
-                role=role,
-                column=column,
-                rows=rows,
-                count=count,
-                message=f"{plural(count, 'row')} share their {role} with another row "
-                f"({plural(distinct, 'distinct text')} repeated; "
-                f"{describe_rows(rows, count).lower()}). {fmt.default_loss} treats "
-                "the other rows of a batch as negatives, so two such rows in one "
-                "batch teach the model to push apart texts that match. Training "
-                "uses the NO_DUPLICATES batch sampler, which keeps equal texts out "
-                "of one batch, but many repeats leave it fewer rows to fill batches.",
-                fix=f"Keep the first row of each repeated {role}, or accept: the "
-                "sampler handles a few repeats.",
-                fix_kind="drop_duplicates",
-                fix_params={"columns": [column]},
-                facts={"distinct_repeated": distinct},
-            )
-        )
-
-    pairs = [(roles[0], roles[1], Severity.WARNING)]
-    if len(roles) > 2:
-        pairs += [
-            (roles[1], roles[2], Severity.ERROR),
-            (roles[0], roles[2], Severity.ERROR),
-        ]
-    for first, second, severity in pairs:
-        a, b = mapping[first], mapping[second]
-        same = (
-            pl.col(a).cast(pl.String).str.strip_chars()
-            == pl.col(b).cast(pl.String).str.strip_chars()
-        )
-        rows, count = rows_where(indexed, same)
-        if not count:
-            continue
-        findings.append(
-            Finding(
-                code=f"{second}_equals_{first}",
-                severity=severity,
-                role=second,
-                column=b,
-                rows=rows,
-                count=count,
-                message=f"{describe_rows(rows, count)}: the {second} ('{b}') is the "
-                f"same text as the {first} ('{a}'), which teaches the model nothing"
-                + (" and contradicts the loss." if severity is Severity.ERROR else "."),
-                fix=f"Drop the {plural(count, 'row')}.",
-                fix_kind="drop_equal",
-                fix_params={"columns": [a, b]},
-            )
-        )
-    return findings
-
-
-def estimated_tokens(column: str) -> pl.Expr:
-    """Estimate subword tokens as whitespace words x 1.3, plus 2 special tokens."""
-    words = pl.col(column).cast(pl.String).str.count_matches(r"\S+")
-    return (words * WORDS_TO_TOKENS).ceil().cast(pl.Int64) + 2
-
-
-def _check_lengths(
-    indexed: pl.LazyFrame,
-    fmt: Format,
-    mapping: Mapping,
-    max_seq_length: int,
-    tokenizer: Any,
-) -> list[Finding]:
-    findings: list[Finding] = []
-    for role in fmt.text_roles:
-        column = mapping[role]
-        if _has_nested(indexed, [column]):
-            continue
-        if tokenizer is None:
-            lengths = indexed.select(ROW, estimated_tokens(column).alias("tokens"))
-            method = "estimated as whitespace words x 1.3"
-        else:
-            lengths = _token_counts(indexed, column, tokenizer)
-            method = (
-                f"counted with the model's tokenizer on the first "
-                f"{TOKENIZER_SAMPLE_ROWS} rows"
-            )
-        too_long = pl.col("tokens") > max_seq_length
-        rows, count = rows_where(lengths, too_long)
-        if not count:
-            continue
-        longest = int(run(lengths.select(pl.col("tokens").max())).item())
-        findings.append(
-            Finding(
-                code="text_too_long",
-                severity=Severity.WARNING,
-                role=role,
-                column=column,
-                rows=rows,
-                count=count,
-                message=f"{plural(count, 'row')} of column '{column}' ({role}) are "
-                f"longer than max_seq_length {max_seq_length} tokens ({method}; the "
-                f"longest has about {longest}): "
-                f"{describe_rows(rows, count).lower()}. The model reads only the "
-                f"first {max_seq_length} tokens of each.",
-                fix=f"Raise max_seq_length to {min(longest, 512)}, or accept the "
-                "truncation.",
-                facts={
-                    "longest": longest,
-                    "method": "tokenizer" if tokenizer else ("estimate"),
-                },
-            )
-        )
-    return findings
-
-
-def _token_counts(indexed: pl.LazyFrame, column: str, tokenizer: Any) -> pl.LazyFrame:
-    sample = run(
-        indexed.select(ROW, pl.col(column).cast(pl.String).fill_null("")).head(
-            TOKENIZER_SAMPLE_ROWS
-        )
-    )
-    texts = sample.get_column(column).to_list()
-    encoded = tokenizer(texts, add_special_tokens=True, truncation=False)["input_ids"]
-    tokens = pl.Series("tokens", [len(ids) for ids in encoded], dtype=pl.Int64)
-    return sample.select(ROW).with_columns(tokens).lazy()
 
 
 def _check_validation(
@@ -548,7 +222,7 @@ def _check_validation(
         )
 
     roles = list(fmt.text_roles)
-    if _has_nested(train, [mapping[r] for r in roles]) or _has_nested(
+    if has_nested(train, [mapping[r] for r in roles]) or has_nested(
         validation, [validation_mapping[r] for r in roles]
     ):
         return findings
