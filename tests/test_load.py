@@ -389,3 +389,19 @@ def test_jsonl_late_type_names_line(tmp_path: Path) -> None:
     path = write_bytes(tmp_path / "late.jsonl", ("\n".join(lines) + "\n").encode())
     with pytest.raises(DataError, match="line 11001: 'score' is 'oops'"):
         collect(open_source(path))
+
+
+def test_jsonl_with_bom(tmp_path: Path) -> None:
+    data = b'\xef\xbb\xbf{"anchor": "a", "positive": "b"}\n'
+    source = open_source(write_bytes(tmp_path / "bom.jsonl", data))
+    assert collect(source).row(0) == ("a", "b")
+
+
+def test_empty_json_array(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="the JSON array is empty"):
+        open_source(write_bytes(tmp_path / "empty.json", b"[]"))
+
+
+def test_objects_without_keys(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="the data has no columns"):
+        open_source(write_bytes(tmp_path / "keys.jsonl", b"{}\n{}\n"))

@@ -124,7 +124,7 @@ def plain_utf8_copy(
     """
     target = Path(tempfile.mkstemp(dir=work_dir(), suffix=suffix)[1])
     with open_binary(path, compression) as source, target.open("wb") as out:
-        if encoding in ("utf-8", "utf-8-sig") and not cr_line_ends:
+        if encoding == "utf-8" and not cr_line_ends:
             shutil.copyfileobj(source, out, CHUNK_BYTES)
             return target
         decoder = codecs.getincrementaldecoder(encoding)(errors="replace")

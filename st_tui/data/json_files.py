@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 
-from st_tui.data.encoding import decode_head, work_dir
+from st_tui.data.encoding import decode_head, plain_utf8_copy, work_dir
 from st_tui.data.source import (
     INFER_SCHEMA_ROWS,
     SKIP_HINT,
@@ -26,7 +26,12 @@ from st_tui.errors import DataError
 def open_jsonl(path: Path, compression: str | None, skip_bad_lines: bool) -> Source:
     head, encoding, notes = read_text_head(path, compression)
     sample = decode_head(head, encoding)
-    text_path = utf8_path(path, compression, encoding)
+    # polars reads no byte order mark in JSON Lines, so such a file is copied.
+    text_path = (
+        plain_utf8_copy(path, compression, encoding, suffix=".jsonl")
+        if encoding == "utf-8-sig"
+        else utf8_path(path, compression, encoding)
+    )
     skipped: list[int] = []
     if skip_bad_lines:
         cleaned = Path(tempfile.mkstemp(dir=work_dir(), suffix=".jsonl")[1])
@@ -141,6 +146,8 @@ def open_json(path: Path, compression: str | None, skip_bad_lines: bool) -> Sour
             f"{type(value).__name__}. Save the rows as an array of objects or as "
             "JSON Lines."
         )
+    if not rows:
+        raise DataError(f"{path}: the JSON array is empty. Add rows to the file.")
     if where:
         notes.append(f"Read the rows from the key '{where}' of the JSON object.")
     bad = next((i for i, row in enumerate(rows) if not isinstance(row, dict)), None)

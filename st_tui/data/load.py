@@ -129,7 +129,7 @@ def open_source(path: str | Path, *, skip_bad_lines: bool = False) -> Source:
             return open_hub(text)
         raise DataError(f"{resolved}: file not found. Check the path and try again.")
     try:
-        return _open_path(resolved, skip_bad_lines)
+        source = _open_path(resolved, skip_bad_lines)
     except DataError:
         raise
     except _read_errors() as error:
@@ -137,6 +137,12 @@ def open_source(path: str | Path, *, skip_bad_lines: bool = False) -> Source:
             f"{resolved}: could not read the file ({first_line(error)}). "
             "Check that it is a CSV, TSV, JSONL, JSON or Parquet file."
         ) from None
+    if not source.columns:
+        raise DataError(
+            f"{resolved}: the data has no columns. Give every row the same named "
+            "fields, such as anchor and positive."
+        )
+    return source
 
 
 def _open_path(path: Path, skip_bad_lines: bool) -> Source:
