@@ -56,6 +56,11 @@ class StTuiApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "st-tui"
     SUB_TITLE = "fine-tune a Sentence Transformers model"
+    # Screens shorter than 32 lines get the -short class, which drops blank spacing.
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-short"),
+        (32, "-tall"),
+    ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("q", "quit", "Quit", show=False),
@@ -245,7 +250,11 @@ class StTuiApp(App[None]):
                 self.show_result()
         elif isinstance(event, TrainingCancelled):
             self.training_running = False
-            where = event.checkpoint or "no checkpoint was written yet"
+            where = (
+                self.display_path(event.checkpoint)
+                if event.checkpoint
+                else "none was written yet"
+            )
             self.notify(f"Training stopped at step {event.step}. Checkpoint: {where}")
         elif isinstance(event, TrainingFailed):
             self.training_running = False

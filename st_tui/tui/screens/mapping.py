@@ -29,7 +29,7 @@ from st_tui.tui.messages import ChecksDone
 from st_tui.tui.widgets.findings_panel import FindingsPanel
 from st_tui.tui.widgets.step_indicator import StepIndicator
 
-MAX_CELL_CHARS = 60
+MAX_CELL_CHARS = 40
 CheckKey = tuple[str, tuple[tuple[str, str], ...]]
 
 

@@ -76,11 +76,7 @@ class ParametersScreen(Screen[None]):
         yield StepIndicator(Step.PARAMETERS)
         with VerticalScroll(id="parameters-body"):
             yield Static(
-                Text.assemble(
-                    ("Format: ", "bold"),
-                    fmt.title,
-                    ("   Enter or ctrl+n: next, escape: back", "dim"),
-                ),
+                Text.assemble(("Format: ", "bold"), fmt.title),
                 id="parameters-format",
             )
             with Horizontal(classes="field-row"):

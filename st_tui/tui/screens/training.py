@@ -35,7 +35,12 @@ class TrainingScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield StepIndicator(Step.TRAINING)
         with Vertical(id="training-body"):
-            yield TrainingPanel(id="training-panel")
+            app = self.app
+            yield TrainingPanel(
+                model_label=app.describe_model(app.state.model),  # type: ignore[attr-defined]
+                display_path=app.display_path,  # type: ignore[attr-defined]
+                id="training-panel",
+            )
             with Horizontal(classes="buttons"):
                 yield Button(
                     "Cancel training", id="cancel", variant="error", compact=True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -60,8 +62,21 @@ class TrainingPanel(Vertical):
     }
     """
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(
+        self,
+        model_label: str | None = None,
+        display_path: Callable[[str], str] = str,
+        **kwargs: object,
+    ) -> None:
+        """Create an empty panel.
+
+        Args:
+            model_label: the model's name to show in place of the path in events.
+            display_path: shortens the folders shown, e.g. relative to the workdir.
+        """
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.model_label = model_label
+        self.display_path = display_path
         self.started: TrainingStarted | None = None
         self.last_step: StepLogged | None = None
         self.baseline: EvaluationDone | None = None
@@ -100,10 +115,17 @@ class TrainingPanel(Vertical):
             self.outcome = event
             progress = self.query_one(ProgressBar)
             progress.update(total=max(event.step, 1), progress=event.step)
-            self._set_status(f"Finished: the model is in {event.model_path}")
+            where = self.display_path(event.model_path)
+            self._set_status(f"Finished: the model is in {where}")
         elif isinstance(event, TrainingCancelled):
             self.outcome = event
-            where = event.checkpoint or "no checkpoint was written yet"
+            progress = self.query_one(ProgressBar)
+            progress.update(progress=event.step)
+            where = (
+                self.display_path(event.checkpoint)
+                if event.checkpoint
+                else "none was written yet"
+            )
             self._set_status(f"Stopped at step {event.step}. Checkpoint: {where}")
         elif isinstance(event, TrainingFailed):
             self.outcome = event
@@ -111,7 +133,7 @@ class TrainingPanel(Vertical):
 
         self.query_one("#training-stats", Static).update(self._stats_text())
         self.query_one("#training-metric", Static).update(self._metric_text())
-        line = describe_event(event)
+        line = describe_event(event, self.model_label, self.display_path)
         if line is not None:
             self.query_one(RichLog).write(line)
 
@@ -171,7 +193,11 @@ def _add_field(text: Text, label: str, value: str) -> None:
     text.append(value, style="bold")
 
 
-def describe_event(event: Event) -> str | None:
+def describe_event(
+    event: Event,
+    model_label: str | None = None,
+    display_path: Callable[[str], str] = str,
+) -> str | None:
     """Return the log line for an event, or None for step events, shown as progress."""
     if isinstance(event, TrainingStarted):
         resumed = (
@@ -180,7 +206,7 @@ def describe_event(event: Event) -> str | None:
             else ""
         )
         return (
-            f"Started: {event.model}, {event.loss} on {event.device}, "
+            f"Started: {model_label or event.model}, {event.loss} on {event.device}, "
             f"{event.total_steps} steps{resumed}."
         )
     if isinstance(event, EvaluationDone):
@@ -188,11 +214,12 @@ def describe_event(event: Event) -> str | None:
         label = "baseline" if event.baseline else f"step {event.step}"
         return f"Evaluation ({label}): {event.primary} = {format_metric(value)}"
     if isinstance(event, CheckpointSaved):
-        return f"Checkpoint saved at step {event.step}: {event.path}"
+        return f"Checkpoint saved at step {event.step}: {display_path(event.path)}"
     if isinstance(event, TrainingFinished):
-        return f"Finished at step {event.step}. Model saved: {event.model_path}"
+        where = display_path(event.model_path)
+        return f"Finished at step {event.step}. Model saved: {where}"
     if isinstance(event, TrainingCancelled):
-        where = event.checkpoint or "none"
+        where = display_path(event.checkpoint) if event.checkpoint else "none"
         return f"Cancelled at step {event.step}. Checkpoint to resume from: {where}"
     if isinstance(event, TrainingFailed):
         return f"Failed: {event.message}"
