@@ -88,7 +88,9 @@ class TrainingPanel(Vertical):
         yield ProgressBar(total=None, show_eta=False, id="training-progress")
         yield Static(self._stats_text(), id="training-stats")
         yield Static(self._metric_text(), id="training-metric")
-        log = RichLog(id="training-log", wrap=True, markup=False, max_lines=2000)
+        log = RichLog(
+            id="training-log", wrap=True, markup=False, max_lines=2000, min_width=20
+        )
         log.border_title = "Events"
         yield log
 
