@@ -493,9 +493,34 @@ async def test_worker_error_opens_modal(
         await wait_for_screen(pilot, ReviewScreen)
         await pilot.press("ctrl+n")
         await wait_for_screen(pilot, ErrorModal)
+        assert screen_text(pilot, ".dialog-title") == "Training failed"
         message = screen_text(pilot, ".dialog-message")
         assert message == "RuntimeError: the engine is broken"
         assert not app.training_running
 
         await pilot.press("enter")
         await wait_for_screen(pilot, TrainingScreen)
+
+
+async def test_check_worker_error_opens_modal(
+    format_file, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_check(*args: object) -> list:
+        raise RuntimeError("the checks are broken")
+
+    monkeypatch.setattr("st_tui.tui.screens.mapping.check_basic", broken_check)
+    path = format_file("pair")
+    app = StTuiApp(start_path=path, workdir=tmp_path)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, ErrorModal)
+        assert screen_text(pilot, ".dialog-title") == "Checking the data failed"
+        assert screen_text(pilot, ".dialog-message") == (
+            "RuntimeError: the checks are broken"
+        )
+
+        await pilot.press("escape")
+        await wait_for_screen(pilot, MappingScreen)
+        await pilot.press("ctrl+n")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, MappingScreen)

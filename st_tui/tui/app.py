@@ -46,6 +46,11 @@ logger = logging.getLogger(__name__)
 
 RUNS_FOLDER = "st-tui-runs"
 TRAINING_GROUP = "training"
+WORKER_ERROR_TITLES = {
+    TRAINING_GROUP: "Training failed",
+    "source": "Opening the data failed",
+    "checks": "Checking the data failed",
+}
 DATA_SUFFIXES = {".csv", ".tsv", ".tab", ".txt", ".psv", ".jsonl", ".ndjson", ".json"}
 DATA_SUFFIXES |= {".parquet", ".pq", ".gz", ".zst"}
 
@@ -278,7 +283,11 @@ class StTuiApp(App[None]):
             if isinstance(error, StTuiError)
             else f"{type(error).__name__}: {error}"
         )
-        self.push_screen(ErrorModal("Something went wrong", message))
+        title = WORKER_ERROR_TITLES.get(worker.group, "A background task failed")
+        shown = self.screen
+        if isinstance(shown, ErrorModal) and shown.message == message:
+            return
+        self.push_screen(ErrorModal(title, message))
 
     def show_result(self) -> None:
         """Show the result of the finished run."""

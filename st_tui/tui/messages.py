@@ -28,7 +28,7 @@ class SourceOpened(Message):
 
 
 class SourceFailed(Message):
-    """A data source could not be opened; ``error`` says why and what to do."""
+    """A data source could not be opened; ``error`` is the reason and the fix."""
 
     def __init__(self, path: str, error: str) -> None:
         super().__init__()
@@ -39,8 +39,8 @@ class SourceFailed(Message):
 class ChecksDone(Message):
     """The checks of one format and mapping finished.
 
-    ``key`` identifies the format and mapping checked, so that a result that arrives
-    after the user changed the mapping can be told apart and dropped.
+    ``key`` identifies the format and mapping checked, so the screen can drop a
+    result that arrives after the user changed the mapping.
     """
 
     def __init__(

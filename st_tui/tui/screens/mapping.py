@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import ClassVar
 
 import polars as pl
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -163,31 +164,45 @@ class MappingScreen(Screen[None]):
     def _mapping_changed(self) -> None:
         fmt = FORMATS[self.current_format]
         mapping = self.current_mapping()
+        key: CheckKey = (fmt.name, tuple(sorted(mapping.items())))
+        if key == self._checked_key:
+            # Mounting the selects reports the same mapping more than once.
+            return
         panel = self.query_one(FindingsPanel)
         self.findings = None
         try:
             validate_mapping(fmt, mapping, self.source.columns, self.source.name)
         except DataError as error:
             self.mapping_error = str(error)
+            self._checked_key = None
             panel.show_error(self.mapping_error)
             return
         self.mapping_error = None
         panel.show_running()
-        key: CheckKey = (fmt.name, tuple(sorted(mapping.items())))
         self._checked_key = key
-        self._run_checks(key, mapping)
+        # The App runs the worker, so that its one handler sees the worker's errors.
+        self.app.run_worker(
+            partial(self._run_checks, key, mapping),
+            name="check-data",
+            group="checks",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="checks")
     def _run_checks(self, key: CheckKey, mapping: dict[str, str]) -> None:
+        # Runs in a worker thread: it reports only through messages.
         fmt = FORMATS[key[0]]
         try:
             findings = check_basic(self.source.frame, fmt, mapping)
-        except DataError as error:
+        except (DataError, pl.exceptions.PolarsError) as error:
+            # The preview reads only the first rows, so a bad row further down the
+            # file shows up here first.
             findings = [
                 Finding(
                     code="unreadable",
                     severity=Severity.ERROR,
-                    message=str(error),
+                    message=f"{self.source.name}: could not read every row: {error}",
                     fix="Fix the file or choose another one.",
                 )
             ]

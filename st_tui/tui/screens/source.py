@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -114,15 +115,28 @@ class SourceScreen(Screen[None]):
         self.query_one("#source-error", Static).update(
             Text(f"Opening {self._display(path)}…", style="italic")
         )
-        self._open_in_worker(path)
+        # The App runs the worker, so that its one handler sees the worker's errors.
+        self.app.run_worker(
+            partial(self._open_in_worker, path),
+            name="open-source",
+            group="source",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="source")
     def _open_in_worker(self, path: Path) -> None:
+        # Runs in a worker thread: it reports only through messages.
         try:
             source = open_source(path)
             rows = preview(source, PREVIEW_ROWS)
         except DataError as error:
             self.post_message(SourceFailed(str(path), str(error)))
+            return
+        except OSError as error:
+            # Permission and I/O errors are not DataError: name the path and the cause.
+            message = f"{path}: cannot read: {error.strerror or error}. Check the path."
+            self.post_message(SourceFailed(str(path), message))
             return
         self.post_message(SourceOpened(source, rows))
 
@@ -145,5 +159,5 @@ class SourceScreen(Screen[None]):
 
 
 def _is_dataset_folder(path: Path) -> bool:
-    """Whether a folder holds a dataset written by datasets.save_to_disk."""
+    """Check whether a folder contains a dataset written by datasets.save_to_disk."""
     return any(path.glob("*.arrow")) or any(path.glob("*/dataset_info.json"))

@@ -11,7 +11,7 @@ from st_tui.data.load import COMPRESSION_SUFFIXES, SUPPORTED
 
 
 def is_data_file(path: Path) -> bool:
-    """Whether a file name ends in a readable data suffix, optionally compressed."""
+    """Check whether a file name ends in a readable data suffix, maybe compressed."""
     suffixes = [suffix.lower() for suffix in path.suffixes]
     if suffixes and suffixes[-1] in COMPRESSION_SUFFIXES:
         suffixes.pop()
