@@ -251,6 +251,7 @@ def test_result_screen(snap_compare, tmp_path: Path, size) -> None:
         "metrics": {PRIMARY: 0.8431, "validation_pearson_cosine": 0.8502},
         "baseline_metrics": {PRIMARY: 0.7712, "validation_pearson_cosine": 0.7790},
         "primary": PRIMARY,
+        "elapsed_seconds": 754.2,
     }
     app = StTuiApp(workdir=tmp_path)
     run_before = show_screen(ResultScreen, state)

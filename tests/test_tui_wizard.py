@@ -107,6 +107,22 @@ async def test_source_tree_opens_file(format_file, tmp_path: Path, size) -> None
         assert app.state.source_path == str(tmp_path / "scores.csv")
 
 
+async def test_start_folder_roots_tree(format_file, tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "train.jsonl").write_text('{"anchor": "a", "positive": "b"}\n')
+    format_file("pair", name="outside.csv")
+    app = StTuiApp(start_path=folder, workdir=tmp_path)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, SourceScreen)
+        tree = app.screen.query_one("#source-tree")
+        await wait_until(pilot, lambda: tree.root.children, "the file tree to load")
+        names = [str(node.label) for node in tree.root.children]
+        assert names == ["train.jsonl"]
+        assert app.state.source_path is None
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_source_typed_path_opens(format_file, tmp_path: Path, size) -> None:
     format_file("pair", name="pairs.csv")
@@ -118,6 +134,10 @@ async def test_source_typed_path_opens(format_file, tmp_path: Path, size) -> Non
         await pilot.press("enter")
         await wait_for_screen(pilot, MappingScreen)
         assert app.state.source_path == str(tmp_path / "pairs.csv")
+
+        await pilot.press("escape")
+        await wait_for_screen(pilot, SourceScreen)
+        assert app.screen.query_one("#source-path", Input).value == "pairs.csv"
 
 
 @pytest.mark.parametrize(

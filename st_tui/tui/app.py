@@ -248,6 +248,7 @@ class StTuiApp(App[None]):
                 "metrics": event.metrics,
                 "baseline_metrics": event.baseline_metrics,
                 "primary": event.primary,
+                "elapsed_seconds": event.elapsed_seconds,
             }
             self.state.step = Step.RESULT
             self.save_state()

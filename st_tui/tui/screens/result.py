@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from st_tui.sessions.state import Step
+from st_tui.training.progress import format_seconds
 from st_tui.tui.widgets.step_indicator import StepIndicator
 from st_tui.tui.widgets.training_panel import format_metric
 
@@ -37,6 +38,7 @@ class ResultScreen(Screen[None]):
                 Text.assemble(("Model saved in ", "bold green"), (model_path, "bold")),
                 id="result-path",
             )
+            yield Static(_duration_line(result), id="result-duration")
             yield Static(_metrics_table(result), id="result-metrics")
             yield Static("Load it in Python:", classes="help")
             yield Static(
@@ -63,6 +65,18 @@ class ResultScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def _duration_line(result: dict[str, object]) -> Text:
+    steps = result.get("step")
+    seconds = result.get("elapsed_seconds")
+    text = Text(style="dim")
+    if isinstance(steps, int):
+        text.append(f"Trained {steps} steps")
+        if isinstance(seconds, (int, float)):
+            text.append(f" in {format_seconds(seconds)}")
+        text.append(".")
+    return text
 
 
 def _snippet(model_path: str) -> str:
