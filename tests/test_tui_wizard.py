@@ -462,6 +462,12 @@ async def test_cancel_answer_no_keeps_training(tmp_path: Path) -> None:
         await pilot.pause(0.1)
         assert isinstance(app.screen, TrainingScreen)
 
+        await pilot.press("q")
+        await wait_for_screen(pilot, ConfirmModal)
+        await pilot.press("n")
+        await wait_for_screen(pilot, TrainingScreen)
+        assert app.is_running
+
 
 async def test_training_failure_shows_message(format_file, tmp_path: Path) -> None:
     path = format_file("pair")
@@ -544,3 +550,17 @@ async def test_check_worker_error_opens_modal(
         await pilot.press("ctrl+n")
         await pilot.pause(0.1)
         assert isinstance(app.screen, MappingScreen)
+
+
+async def test_result_quit_key_exits(tmp_path: Path) -> None:
+    app = StTuiApp(workdir=tmp_path)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, SourceScreen)
+        app.state.result = {"model_path": str(tmp_path / "model"), "metrics": {}}
+        app.show_result()
+        await wait_for_screen(pilot, ResultScreen)
+        assert "No validation rows" in screen_text(pilot, "#result-metrics")
+
+        await pilot.press("q")
+        await wait_until(pilot, lambda: not app.is_running, "the app to exit")

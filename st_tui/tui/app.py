@@ -68,7 +68,6 @@ class StTuiApp(App[None]):
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("q", "quit", "Quit", show=False),
     ]
 
     def __init__(

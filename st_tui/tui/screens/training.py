@@ -30,6 +30,7 @@ class TrainingScreen(Screen[None]):
         Binding("c", "cancel_training", "Cancel training"),
         Binding("escape", "back", "Back"),
         Binding("ctrl+n", "show_result", "Result"),
+        Binding("q", "app.quit", "Quit", show=False),
     ]
 
     def compose(self) -> ComposeResult:
