@@ -71,7 +71,7 @@ def screen_text(pilot: Pilot, selector: str) -> str:
 
 
 async def type_into(pilot: Pilot, selector: str, text: str) -> None:
-    """Replace an Input's text by clicking it, clearing it and typing ``text``."""
+    """Replace an Input's text by focusing it, clearing it and typing ``text``."""
     widget = pilot.app.screen.query_one(selector, Input)
     widget.focus()
     widget.value = ""
