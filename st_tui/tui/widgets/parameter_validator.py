@@ -77,7 +77,8 @@ class FieldValidator(Validator):
         except ValidationError as error:
             for detail in error.errors():
                 if detail["loc"] == (self.name,):
-                    return self.failure(f"{value.strip()}: {detail['msg']}.")
+                    reason = detail["msg"].replace("Input should be", "must be")
+                    return self.failure(f"{value.strip()} is invalid: {reason}.")
         return self.success()
 
     def parse(self, value: str) -> int | float | None:
