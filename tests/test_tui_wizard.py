@@ -123,6 +123,31 @@ async def test_start_folder_roots_tree(format_file, tmp_path: Path) -> None:
         assert app.state.source_path is None
 
 
+async def test_source_tree_opens_dataset_folder(tmp_path: Path) -> None:
+    from datasets import Dataset
+
+    rows = {"anchor": ["a man plays", "a dog runs"], "positive": ["a man", "a dog"]}
+    Dataset.from_dict(rows).save_to_disk(str(tmp_path / "saved"))
+    (tmp_path / "plain").mkdir()
+    app = StTuiApp(workdir=tmp_path)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, SourceScreen)
+        tree = app.screen.query_one("#source-tree")
+        await wait_until(pilot, lambda: tree.root.children, "the file tree to load")
+        assert [str(node.label) for node in tree.root.children] == ["plain", "saved"]
+
+        tree.focus()
+        await pilot.press("down", "enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, SourceScreen)
+
+        await pilot.press("down", "enter")
+        await wait_for_screen(pilot, MappingScreen)
+        assert app.state.source_path == str(tmp_path / "saved")
+        assert app.screen.query_one("#format", Select).value == "pair"
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_source_typed_path_opens(format_file, tmp_path: Path, size) -> None:
     format_file("pair", name="pairs.csv")
@@ -309,8 +334,11 @@ async def test_review_shows_config(format_file, tiny_model: Path, size) -> None:
         await pilot.press("ctrl+n")
         await wait_for_screen(pilot, ParametersScreen)
         await fill_parameters(pilot, tiny_model)
+        (path.parent / "st-tui-runs" / "qa-qa" / "model").mkdir(parents=True)
         await pilot.press("ctrl+n")
         await wait_for_screen(pilot, ReviewScreen)
+        overwrite = screen_text(pilot, "#review-overwrite")
+        assert "st-tui-runs/qa-qa already contains a model" in overwrite
 
         yaml_text = app.screen.query_one("#review-yaml", Static).content.code
         assert "format: qa" in yaml_text

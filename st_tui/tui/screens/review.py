@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.syntax import Syntax
@@ -44,6 +45,14 @@ class ReviewScreen(Screen[None]):
                 "`st-tui train config.yaml` runs it without the wizard.",
                 classes="help",
             )
+            if (Path(config.output_dir) / "model").exists():
+                yield Static(
+                    f"{app.display_path(config.output_dir)} already contains a model, "  # type: ignore[attr-defined]
+                    "which this run replaces. Go back to choose another output "
+                    "folder to keep it.",
+                    id="review-overwrite",
+                    classes="warning-text",
+                )
             with VerticalScroll(id="review-config"):
                 yield Static(
                     Syntax(config.to_yaml(), "yaml", theme="ansi_dark", word_wrap=True),

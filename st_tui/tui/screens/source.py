@@ -73,6 +73,14 @@ class SourceScreen(Screen[None]):
         self.query_one("#source-path", Input).value = self._display(event.path)
         self.open_path(event.path)
 
+    @on(DirectoryTree.DirectorySelected)
+    def _folder_selected(self, event: DirectoryTree.DirectorySelected) -> None:
+        # A datasets.save_to_disk folder is a source; other folders just expand.
+        if _is_dataset_folder(event.path):
+            event.stop()
+            self.query_one("#source-path", Input).value = self._display(event.path)
+            self.open_path(event.path)
+
     @on(Input.Submitted, "#source-path")
     def _path_submitted(self) -> None:
         self.action_open_path()
