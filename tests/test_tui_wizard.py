@@ -385,6 +385,7 @@ async def test_whole_wizard_trains_model(format_file, tiny_model: Path) -> None:
     assert result["primary"] == "validation_spearman_cosine"
     assert "validation_spearman_cosine" in result["baseline_metrics"]
     assert (output / "config.yaml").is_file()
+    assert (output / "st-tui.log").is_file()
     session = json.loads((output / "session.json").read_text(encoding="utf-8"))
     assert session["step"] == "result"
 

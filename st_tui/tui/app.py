@@ -46,6 +46,8 @@ logger = logging.getLogger(__name__)
 
 RUNS_FOLDER = "st-tui-runs"
 TRAINING_GROUP = "training"
+LOG_FILE = "st-tui.log"
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 WORKER_ERROR_TITLES = {
     TRAINING_GROUP: "Training failed",
     "source": "Opening the data failed",
@@ -212,7 +214,9 @@ class StTuiApp(App[None]):
         # Runs in the worker thread: it may only post messages, never touch widgets.
         from st_tui.training.engine import run_training
 
-        sink = JsonlSink(Path(config.output_dir) / "events.jsonl")
+        output = Path(config.output_dir)
+        sink = JsonlSink(output / "events.jsonl")
+        log_handler = _attach_run_log(output / LOG_FILE)
 
         def emit(event: Event) -> None:
             sink(event)
@@ -225,6 +229,7 @@ class StTuiApp(App[None]):
             logger.warning("Training failed: %s", error)
         finally:
             sink.close()
+            _detach_run_log(log_handler)
 
     def stop_training(self) -> None:
         """Ask the run to stop after the current step and save a checkpoint."""
@@ -319,6 +324,26 @@ class StTuiApp(App[None]):
             ),
             answered,
         )
+
+
+def _attach_run_log(path: Path) -> logging.Handler:
+    """Copy the st_tui log records of INFO and above into a file in the run's folder.
+
+    The wizard owns the terminal, so records printed to stderr would corrupt the screen.
+    """
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    package_logger = logging.getLogger("st_tui")
+    package_logger.addHandler(handler)
+    if package_logger.level == logging.NOTSET or package_logger.level > logging.INFO:
+        package_logger.setLevel(logging.INFO)
+    return handler
+
+
+def _detach_run_log(handler: logging.Handler) -> None:
+    logging.getLogger("st_tui").removeHandler(handler)
+    handler.close()
 
 
 def _source_stem(path: Path) -> str:
