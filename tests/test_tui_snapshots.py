@@ -116,6 +116,7 @@ def show_screen(
     state: WizardState | None = None,
     events: tuple[Event, ...] | list[Event] = (),
     then: Callable[[Pilot], Awaitable[None]] | None = None,
+    running: bool = False,
 ) -> Callable[[Pilot], Awaitable[None]]:
     """Return a run_before hook that sets the state, shows a screen, feeds events."""
 
@@ -123,6 +124,7 @@ def show_screen(
         app = pilot.app
         if state is not None:
             app.state = state
+        app.training_running = running
         await app.push_screen(screen_factory())
         for event in events:
             app.post_message(TrainingEventEmitted(event))
@@ -202,7 +204,9 @@ def test_review_screen(snap_compare, tmp_path: Path, size) -> None:
 @pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
 def test_training_screen(snap_compare, tmp_path: Path, size) -> None:
     app = StTuiApp(workdir=tmp_path)
-    run_before = show_screen(TrainingScreen, fixed_state(), fixed_events())
+    run_before = show_screen(
+        TrainingScreen, fixed_state(), fixed_events(), running=True
+    )
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
@@ -228,14 +232,13 @@ def test_cancel_confirmation(snap_compare, tmp_path: Path) -> None:
     app = StTuiApp(workdir=tmp_path)
 
     async def press_cancel(pilot: Pilot) -> None:
-        pilot.app.training_running = True
         await pilot.press("c")
         await wait_until(
             pilot, lambda: isinstance(pilot.app.screen, ConfirmModal), "the dialog"
         )
 
     run_before = show_screen(
-        TrainingScreen, fixed_state(), fixed_events(), then=press_cancel
+        TrainingScreen, fixed_state(), fixed_events(), then=press_cancel, running=True
     )
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

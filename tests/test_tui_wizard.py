@@ -436,6 +436,7 @@ async def test_cancel_asks_then_keeps_checkpoint(format_file, tiny_model: Path) 
         assert not app.training_running
         status = screen_text(pilot, "#training-status")
         assert "Stopped at step" in status
+        assert app.screen.check_action("cancel_training", ()) is None
 
     cancelled = app.training_events[-1]
     assert isinstance(cancelled, TrainingCancelled)

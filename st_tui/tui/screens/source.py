@@ -67,6 +67,10 @@ class SourceScreen(Screen[None]):
         else:
             self.query_one(DataFileTree).focus()
 
+    def on_screen_resume(self) -> None:
+        # Files may have appeared since the tree was read, such as a run's output.
+        self.query_one(DataFileTree).reload()
+
     @on(DirectoryTree.FileSelected)
     def _file_selected(self, event: DirectoryTree.FileSelected) -> None:
         event.stop()

@@ -59,11 +59,20 @@ class TrainingScreen(Screen[None]):
         for event in self.app.training_events:  # type: ignore[attr-defined]
             self.show_event(event)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Dim the cancel key once the run ended and the result key until it exists."""
+        if action == "cancel_training":
+            return True if self.app.training_running else None  # type: ignore[attr-defined]
+        if action == "show_result":
+            return True if self.app.state.result is not None else None  # type: ignore[attr-defined]
+        return True
+
     def show_event(self, event: Event) -> None:
         """Pass an event to the panel and update the buttons when the run ends."""
         self.query_one(TrainingPanel).show_event(event)
         if isinstance(event, (TrainingFinished, TrainingCancelled, TrainingFailed)):
             self.query_one("#cancel", Button).disabled = True
+            self.refresh_bindings()
         if isinstance(event, TrainingFinished):
             result = self.query_one("#result", Button)
             result.disabled = False
