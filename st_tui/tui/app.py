@@ -64,7 +64,7 @@ class StTuiApp(App[None]):
     TITLE = "st-tui"
     SUB_TITLE = "fine-tune a Sentence Transformers model"
     # Screens shorter than 32 lines get the -short class, which drops blank spacing.
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    VERTICAL_BREAKPOINTS = [  # noqa: RUF012
         (0, "-short"),
         (32, "-tall"),
     ]

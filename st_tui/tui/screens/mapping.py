@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 from typing import ClassVar
 
@@ -11,7 +12,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Label, Select, Static
 
 from st_tui.data.check import (
@@ -27,6 +27,7 @@ from st_tui.errors import DataError
 from st_tui.formats import FORMATS
 from st_tui.sessions.state import Step
 from st_tui.tui.messages import ChecksDone
+from st_tui.tui.screens.base import WizardScreen
 from st_tui.tui.widgets.findings_panel import FindingsPanel
 from st_tui.tui.widgets.step_indicator import StepIndicator
 
@@ -34,7 +35,7 @@ MAX_CELL_CHARS = 40
 CheckKey = tuple[str, tuple[tuple[str, str], ...]]
 
 
-class MappingScreen(Screen[None]):
+class MappingScreen(WizardScreen):
     """The first rows in a table, the detected format, role selects and checks."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -102,7 +103,7 @@ class MappingScreen(Screen[None]):
             table.add_row(*(_cell(value) for value in row))
 
     def _build_role_selects(
-        self, format_name: str, mapping: dict[str, str | None]
+        self, format_name: str, mapping: Mapping[str, str | None]
     ) -> None:
         fmt = FORMATS[format_name]
         self._roles_format = format_name
@@ -181,7 +182,7 @@ class MappingScreen(Screen[None]):
         panel.show_running()
         self._checked_key = key
         # The App runs the worker, so that its one handler sees the worker's errors.
-        self.app.run_worker(
+        self.wizard.run_worker(
             partial(self._run_checks, key, mapping),
             name="check-data",
             group="checks",
@@ -233,13 +234,13 @@ class MappingScreen(Screen[None]):
                 severity="error",
             )
             return
-        self.app.finish_mapping(
+        self.wizard.finish_mapping(
             self.source, self.current_format, self.current_mapping()
-        )  # type: ignore[attr-defined]
+        )
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.wizard.pop_screen()
 
     def action_focus_format(self) -> None:
         self.query_one("#format", Select).focus()

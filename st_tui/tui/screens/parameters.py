@@ -12,14 +12,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from st_tui.errors import ModelError
 from st_tui.formats import FORMATS
 from st_tui.sessions.state import Step
 from st_tui.training.config import LOSSES, DataConfig, TrainingParams
-from st_tui.training.models import model_choices, resolve_model
+from st_tui.training.models import ModelChoice, model_choices, resolve_model
+from st_tui.tui.screens.base import WizardScreen
 from st_tui.tui.widgets.parameter_validator import FieldValidator, describe_range
 from st_tui.tui.widgets.step_indicator import StepIndicator
 
@@ -55,7 +55,7 @@ NUMBER_FIELDS = (
 )
 
 
-class ParametersScreen(Screen[None]):
+class ParametersScreen(WizardScreen):
     """A form of every training parameter, validated as the user types."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -64,7 +64,9 @@ class ParametersScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        state = self.app.state  # type: ignore[attr-defined]
+        state = self.wizard.state
+        if state.format is None:
+            raise RuntimeError("The parameters step is shown only after a format.")
         params: TrainingParams = state.training
         fmt = FORMATS[state.format]
         choices = model_choices()
@@ -138,7 +140,7 @@ class ParametersScreen(Screen[None]):
             with Horizontal(classes="field-row"):
                 yield Label("Output folder", classes="field-label")
                 yield Input(
-                    value=self.app.display_path(self.app.default_output_dir()),  # type: ignore[attr-defined]
+                    value=self.wizard.display_path(self.wizard.default_output_dir()),
                     id="output_dir",
                     compact=True,
                 )
@@ -156,7 +158,7 @@ class ParametersScreen(Screen[None]):
         self.query_one("#model", Select).focus()
 
     def _initial_text(self, field: NumberField) -> str:
-        state = self.app.state  # type: ignore[attr-defined]
+        state = self.wizard.state
         if field.model is DataConfig:
             value = getattr(state, field.name)
         else:
@@ -201,7 +203,7 @@ class ParametersScreen(Screen[None]):
                 self.query_one(f"#{field.name}", Input).value
             )
         validation_split = values.pop("validation_split")
-        state = self.app.state  # type: ignore[attr-defined]
+        state = self.wizard.state
         try:
             params = TrainingParams.model_validate(
                 {
@@ -215,11 +217,11 @@ class ParametersScreen(Screen[None]):
             message = error.errors()[0]["msg"]
             self.notify(message, title="Invalid parameters", severity="error")
             return
-        self.app.finish_parameters(  # type: ignore[attr-defined]
+        self.wizard.finish_parameters(
             model=self._chosen_model(),
             params=params,
             validation_split=float(validation_split),  # type: ignore[arg-type]
-            output_dir=self.app.resolve_path(  # type: ignore[attr-defined]
+            output_dir=self.wizard.resolve_path(
                 self.query_one("#output_dir", Input).value.strip()
             ),
         )
@@ -258,10 +260,10 @@ class ParametersScreen(Screen[None]):
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.wizard.pop_screen()
 
 
-def _initial_choice(model: str | None, choices: list) -> object:
+def _initial_choice(model: str | None, choices: list[ModelChoice]) -> object:
     if not choices:
         return Select.NULL
     for choice in choices:

@@ -11,16 +11,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from st_tui.sessions.state import Step
 from st_tui.training.progress import format_seconds
+from st_tui.tui.screens.base import WizardScreen
 from st_tui.tui.widgets.step_indicator import StepIndicator
 from st_tui.tui.widgets.training_panel import format_metric
 
 
-class ResultScreen(Screen[None]):
+class ResultScreen(WizardScreen):
     """The model folder, baseline against fine-tuned metrics and a loading snippet."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -30,7 +30,7 @@ class ResultScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        result = self.app.state.result or {}  # type: ignore[attr-defined]
+        result = self.wizard.state.result or {}
         model_path = result.get("model_path", "?")
         yield StepIndicator(Step.RESULT)
         with VerticalScroll(id="result-body"):
@@ -57,14 +57,14 @@ class ResultScreen(Screen[None]):
 
     @on(Button.Pressed, "#start-over")
     def action_start_over(self) -> None:
-        self.app.start_over()  # type: ignore[attr-defined]
+        self.wizard.start_over()
 
     @on(Button.Pressed, "#quit")
     def _quit_pressed(self) -> None:
-        self.app.exit()
+        self.wizard.exit()
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.wizard.pop_screen()
 
 
 def _duration_line(result: dict[str, object]) -> Text:

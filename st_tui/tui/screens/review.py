@@ -11,14 +11,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from st_tui.sessions.state import Step
+from st_tui.tui.screens.base import WizardScreen
 from st_tui.tui.widgets.step_indicator import StepIndicator
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(WizardScreen):
     """The config as YAML, with the model named, and the button that starts training."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -27,14 +27,14 @@ class ReviewScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        app = self.app
-        config = app.state.to_config()  # type: ignore[attr-defined]
+        app = self.wizard
+        config = app.state.to_config()
         yield StepIndicator(Step.REVIEW)
         with Vertical(id="review-body"):
             yield Static(
                 Text.assemble(
                     ("Model: ", "bold"),
-                    app.describe_model(config.model),  # type: ignore[attr-defined]
+                    app.describe_model(config.model),
                     ("   Loss: ", "bold"),
                     config.loss_name,
                 ),
@@ -47,7 +47,7 @@ class ReviewScreen(Screen[None]):
             )
             if (Path(config.output_dir) / "model").exists():
                 yield Static(
-                    f"{app.display_path(config.output_dir)} already contains a model, "  # type: ignore[attr-defined]
+                    f"{app.display_path(config.output_dir)} already contains a model, "
                     "which this run replaces. Go back to choose another output "
                     "folder to keep it.",
                     id="review-overwrite",
@@ -71,8 +71,8 @@ class ReviewScreen(Screen[None]):
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
         """Start the training run in the App's worker and show its progress."""
-        self.app.start_training()  # type: ignore[attr-defined]
+        self.wizard.start_training()
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.wizard.pop_screen()

@@ -11,20 +11,20 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, DirectoryTree, Footer, Input, Label, Static
 
 from st_tui.data.load import open_source, preview
 from st_tui.errors import DataError
 from st_tui.sessions.state import Step
 from st_tui.tui.messages import SourceFailed, SourceOpened
+from st_tui.tui.screens.base import WizardScreen
 from st_tui.tui.widgets.data_file_tree import DataFileTree
 from st_tui.tui.widgets.step_indicator import StepIndicator
 
 PREVIEW_ROWS = 50
 
 
-class SourceScreen(Screen[None]):
+class SourceScreen(WizardScreen):
     """A file tree of data files under the working folder and a path input."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -128,7 +128,7 @@ class SourceScreen(Screen[None]):
             Text(f"Opening {self._display(path)}…", style="italic")
         )
         # The App runs the worker, so that its one handler sees the worker's errors.
-        self.app.run_worker(
+        self.wizard.run_worker(
             partial(self._open_in_worker, path),
             name="open-source",
             group="source",
@@ -158,7 +158,7 @@ class SourceScreen(Screen[None]):
 
     def on_source_opened(self, message: SourceOpened) -> None:
         self.query_one("#source-error", Static).update("")
-        self.app.open_mapping(message.source, message.rows)  # type: ignore[attr-defined]
+        self.wizard.open_mapping(message.source, message.rows)
 
     def _show_error(self, message: str) -> None:
         self.query_one("#source-error", Static).update(Text(message, style="bold red"))

@@ -8,7 +8,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Footer
 
 from st_tui.sessions.state import Step
@@ -18,12 +17,13 @@ from st_tui.training.events import (
     TrainingFailed,
     TrainingFinished,
 )
+from st_tui.tui.screens.base import WizardScreen
 from st_tui.tui.screens.confirm import ConfirmModal
 from st_tui.tui.widgets.step_indicator import StepIndicator
 from st_tui.tui.widgets.training_panel import TrainingPanel
 
 
-class TrainingScreen(Screen[None]):
+class TrainingScreen(WizardScreen):
     """The live training panel; the run itself belongs to the App."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -36,10 +36,10 @@ class TrainingScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield StepIndicator(Step.TRAINING)
         with Vertical(id="training-body"):
-            app = self.app
+            app = self.wizard
             yield TrainingPanel(
-                model_label=app.describe_model(app.state.model),  # type: ignore[attr-defined]
-                display_path=app.display_path,  # type: ignore[attr-defined]
+                model_label=app.describe_model(app.state.model),
+                display_path=app.display_path,
                 id="training-panel",
             )
             with Horizontal(classes="buttons"):
@@ -56,15 +56,15 @@ class TrainingScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        for event in self.app.training_events:  # type: ignore[attr-defined]
+        for event in self.wizard.training_events:
             self.show_event(event)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Dim the cancel key once the run ended and the result key until it exists."""
         if action == "cancel_training":
-            return True if self.app.training_running else None  # type: ignore[attr-defined]
+            return True if self.wizard.training_running else None
         if action == "show_result":
-            return True if self.app.state.result is not None else None  # type: ignore[attr-defined]
+            return True if self.wizard.state.result is not None else None
         return True
 
     def show_event(self, event: Event) -> None:
@@ -81,15 +81,15 @@ class TrainingScreen(Screen[None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel_training(self) -> None:
         """Ask for confirmation, then ask the running training to stop."""
-        if not self.app.training_running:  # type: ignore[attr-defined]
+        if not self.wizard.training_running:
             self.notify("No training is running.")
             return
 
         def answered(stop: bool | None) -> None:
             if stop:
-                self.app.stop_training()  # type: ignore[attr-defined]
+                self.wizard.stop_training()
 
-        self.app.push_screen(
+        self.wizard.push_screen(
             ConfirmModal(
                 "Stop training? The run stops after the current step and saves a "
                 "checkpoint to resume from.",
@@ -101,16 +101,16 @@ class TrainingScreen(Screen[None]):
 
     @on(Button.Pressed, "#result")
     def action_show_result(self) -> None:
-        if self.app.state.result is None:  # type: ignore[attr-defined]
+        if self.wizard.state.result is None:
             self.notify("The result is shown when training finishes.")
             return
-        self.app.show_result()  # type: ignore[attr-defined]
+        self.wizard.show_result()
 
     def action_back(self) -> None:
-        if self.app.training_running:  # type: ignore[attr-defined]
+        if self.wizard.training_running:
             self.notify(
                 "Training is running. Press c to cancel it before going back.",
                 severity="warning",
             )
             return
-        self.app.pop_screen()
+        self.wizard.pop_screen()

@@ -166,11 +166,8 @@ class TrainingPanel(Vertical):
 
     def _metric_text(self) -> Text:
         text = Text()
-        primary = (
-            (self.latest or self.baseline).primary
-            if (self.latest or self.baseline)
-            else None
-        )
+        newest = self.latest or self.baseline
+        primary = newest.primary if newest is not None else None
         if not primary:
             text.append("Evaluation: ", style="bold")
             text.append("none yet", style="dim")
