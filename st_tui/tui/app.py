@@ -26,7 +26,6 @@ from st_tui.sessions.state import Step, WizardState
 from st_tui.training.config import LOSSES, TrainConfig, TrainingParams, save_config
 from st_tui.training.events import (
     Event,
-    JsonlSink,
     TrainingCancelled,
     TrainingFailed,
     TrainingFinished,
@@ -41,13 +40,13 @@ from st_tui.tui.screens.result import ResultScreen
 from st_tui.tui.screens.review import ReviewScreen
 from st_tui.tui.screens.source import SourceScreen
 from st_tui.tui.screens.training import TrainingScreen
+from st_tui.tui.training_worker import train_in_worker
+from st_tui.tui.widgets.data_file_tree import is_dataset_folder
 
 logger = logging.getLogger(__name__)
 
 RUNS_FOLDER = "st-tui-runs"
 TRAINING_GROUP = "training"
-LOG_FILE = "st-tui.log"
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 WORKER_ERROR_TITLES = {
     TRAINING_GROUP: "Training failed",
     "source": "Opening the data failed",
@@ -95,7 +94,7 @@ class StTuiApp(App[None]):
             start = self.start_path.expanduser()
             if not start.is_absolute():
                 start = self.workdir / start
-            if start.is_dir() and not _holds_dataset(start):
+            if start.is_dir() and not is_dataset_folder(start):
                 root = start
             else:
                 start_file = start
@@ -212,24 +211,10 @@ class StTuiApp(App[None]):
 
     def _train(self, config: TrainConfig, stop: threading.Event) -> None:
         # Runs in the worker thread: it may only post messages, never touch widgets.
-        from st_tui.training.engine import run_training
+        train_in_worker(config, stop, self._post_training_event)
 
-        output = Path(config.output_dir)
-        sink = JsonlSink(output / "events.jsonl")
-        log_handler = _attach_run_log(output / LOG_FILE)
-
-        def emit(event: Event) -> None:
-            sink(event)
-            self.post_message(TrainingEventEmitted(event))
-
-        try:
-            run_training(config, emit, stop)
-        except StTuiError as error:
-            # run_training emitted TrainingFailed with this message already.
-            logger.warning("Training failed: %s", error)
-        finally:
-            sink.close()
-            _detach_run_log(log_handler)
+    def _post_training_event(self, event: Event) -> None:
+        self.post_message(TrainingEventEmitted(event))
 
     def stop_training(self) -> None:
         """Ask the run to stop after the current step and save a checkpoint."""
@@ -326,26 +311,6 @@ class StTuiApp(App[None]):
         )
 
 
-def _attach_run_log(path: Path) -> logging.Handler:
-    """Copy the st_tui log records of INFO and above into a file in the run's folder.
-
-    The wizard owns the terminal, so records printed to stderr would corrupt the screen.
-    """
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setLevel(logging.INFO)
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
-    package_logger = logging.getLogger("st_tui")
-    package_logger.addHandler(handler)
-    if package_logger.level == logging.NOTSET or package_logger.level > logging.INFO:
-        package_logger.setLevel(logging.INFO)
-    return handler
-
-
-def _detach_run_log(handler: logging.Handler) -> None:
-    logging.getLogger("st_tui").removeHandler(handler)
-    handler.close()
-
-
 def _source_stem(path: Path) -> str:
     """Return a file name without its data and compression suffixes."""
     name = path.name
@@ -354,10 +319,6 @@ def _source_stem(path: Path) -> str:
         if suffix.lower() in DATA_SUFFIXES:
             name = name[: -len(suffix)]
     return name or "data"
-
-
-def _holds_dataset(path: Path) -> bool:
-    return any(path.glob("*.arrow")) or any(path.glob("*/dataset_info.json"))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from st_tui.errors import DataError
 from st_tui.sessions.state import Step
 from st_tui.tui.messages import SourceFailed, SourceOpened
 from st_tui.tui.screens.base import WizardScreen
-from st_tui.tui.widgets.data_file_tree import DataFileTree
+from st_tui.tui.widgets.data_file_tree import DataFileTree, is_dataset_folder
 from st_tui.tui.widgets.step_indicator import StepIndicator
 
 PREVIEW_ROWS = 50
@@ -80,7 +80,7 @@ class SourceScreen(WizardScreen):
     @on(DirectoryTree.DirectorySelected)
     def _folder_selected(self, event: DirectoryTree.DirectorySelected) -> None:
         # A datasets.save_to_disk folder is a source; other folders just expand.
-        if _is_dataset_folder(event.path):
+        if is_dataset_folder(event.path):
             event.stop()
             self.query_one("#source-path", Input).value = self._display(event.path)
             self.open_path(event.path)
@@ -107,7 +107,7 @@ class SourceScreen(WizardScreen):
         path = Path(typed).expanduser()
         if not path.is_absolute():
             path = self.root / path
-        if path.is_dir() and not _is_dataset_folder(path):
+        if path.is_dir() and not is_dataset_folder(path):
             self.root = path
             tree = self.query_one(DataFileTree)
             tree.path = path
@@ -168,8 +168,3 @@ class SourceScreen(WizardScreen):
             return str(path.relative_to(self.root))
         except ValueError:
             return str(path)
-
-
-def _is_dataset_folder(path: Path) -> bool:
-    """Check whether a folder contains a dataset written by datasets.save_to_disk."""
-    return any(path.glob("*.arrow")) or any(path.glob("*/dataset_info.json"))

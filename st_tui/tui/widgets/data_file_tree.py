@@ -18,6 +18,11 @@ def is_data_file(path: Path) -> bool:
     return bool(suffixes) and suffixes[-1] in SUPPORTED
 
 
+def is_dataset_folder(path: Path) -> bool:
+    """Check whether a folder contains a dataset written by datasets.save_to_disk."""
+    return any(path.glob("*.arrow")) or any(path.glob("*/dataset_info.json"))
+
+
 class DataFileTree(DirectoryTree):
     """Folders and data files (CSV, TSV, text, JSON Lines, JSON, Parquet), sorted."""
 
