@@ -18,7 +18,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
 
-from st_tui.data.load import Source
+from st_tui.data.load import COMPRESSION_SUFFIXES, SUPPORTED, Source
 from st_tui.errors import StTuiError
 from st_tui.formats import FORMATS
 from st_tui.sessions.atomic import atomic_write_text
@@ -52,8 +52,7 @@ WORKER_ERROR_TITLES = {
     "source": "Opening the data failed",
     "checks": "Checking the data failed",
 }
-DATA_SUFFIXES = {".csv", ".tsv", ".tab", ".txt", ".psv", ".jsonl", ".ndjson", ".json"}
-DATA_SUFFIXES |= {".parquet", ".pq", ".gz", ".zst"}
+DATA_SUFFIXES = {*SUPPORTED, *COMPRESSION_SUFFIXES}
 
 
 class StTuiApp(App[None]):
@@ -136,7 +135,7 @@ class StTuiApp(App[None]):
         self.save_state()
         self.push_screen(MappingScreen(source, rows))
 
-    def finish_mapping(self, source: Source, fmt: str, mapping: dict[str, str]) -> None:
+    def finish_mapping(self, fmt: str, mapping: dict[str, str]) -> None:
         """Record the format and mapping and show the parameters."""
         self.state.format = fmt
         self.state.mapping = mapping
@@ -160,6 +159,13 @@ class StTuiApp(App[None]):
         self.state.training = params
         self.state.validation_split = validation_split
         self.state.output_dir = output_dir
+        try:
+            self.state.to_config()
+        except ValueError as error:
+            # pydantic's ValidationError is a ValueError: a loss that does not fit
+            # the format, for example.
+            self.notify(str(error), title="Invalid configuration", severity="error")
+            return
         self.state.step = Step.REVIEW
         self.save_state()
         self.push_screen(ReviewScreen())
@@ -268,6 +274,9 @@ class StTuiApp(App[None]):
         logger.error("Worker %s failed: %r", worker.name, error)
         if worker.group == TRAINING_GROUP:
             self.training_running = False
+            if self._quit_after_training:
+                self.exit()
+                return
         message = (
             str(error)
             if isinstance(error, StTuiError)

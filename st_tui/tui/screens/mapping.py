@@ -234,9 +234,7 @@ class MappingScreen(WizardScreen):
                 severity="error",
             )
             return
-        self.wizard.finish_mapping(
-            self.source, self.current_format, self.current_mapping()
-        )
+        self.wizard.finish_mapping(self.current_format, self.current_mapping())
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
