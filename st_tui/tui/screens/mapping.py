@@ -181,7 +181,7 @@ class MappingScreen(WizardScreen):
         self.mapping_error = None
         panel.show_running()
         self._checked_key = key
-        # The App runs the worker, so that its one handler sees the worker's errors.
+        # The App runs the worker, so that its one handler receives the worker's errors.
         self.wizard.run_worker(
             partial(self._run_checks, key, mapping),
             name="check-data",

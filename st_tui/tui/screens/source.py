@@ -127,7 +127,7 @@ class SourceScreen(WizardScreen):
         self.query_one("#source-error", Static).update(
             Text(f"Opening {self._display(path)}…", style="italic")
         )
-        # The App runs the worker, so that its one handler sees the worker's errors.
+        # The App runs the worker, so that its one handler receives the worker's errors.
         self.wizard.run_worker(
             partial(self._open_in_worker, path),
             name="open-source",
