@@ -594,3 +594,16 @@ async def test_result_quit_key_exits(tmp_path: Path) -> None:
 
         await pilot.press("q")
         await wait_until(pilot, lambda: not app.is_running, "the app to exit")
+
+
+async def test_output_root_holds_run_folders(format_file, tmp_path: Path) -> None:
+    path = format_file("pair", name="pairs.csv.gz")
+    runs = tmp_path / "runs"
+    app = StTuiApp(workdir=tmp_path, output_root=runs)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, SourceScreen)
+        app.state.source_path = str(path)
+        app.state.format = "pair"
+        assert app.default_output_dir() == runs / "pairs-pair"
+        assert app.display_path(app.default_output_dir()) == "runs/pairs-pair"

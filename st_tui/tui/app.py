@@ -117,10 +117,14 @@ class StTuiApp(App[None]):
         return str(path)
 
     def default_output_dir(self) -> Path:
-        """Return <output root>/st-tui-runs/<source name>-<format>."""
-        root = self.output_root or self.workdir
+        """Return <output root>/<source name>-<format>.
+
+        The output root is the folder under which each run's folder is made, as the
+        CLI's --output-root documents; it is <workdir>/st-tui-runs when not given.
+        """
+        root = self.output_root or self.workdir / RUNS_FOLDER
         stem = _source_stem(Path(self.state.source_path or "data"))
-        return root / RUNS_FOLDER / f"{stem}-{self.state.format or 'model'}"
+        return root / f"{stem}-{self.state.format or 'model'}"
 
     def describe_model(self, model: str | None) -> str:
         """Return the name shown for a configured model."""

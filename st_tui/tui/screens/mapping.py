@@ -79,9 +79,9 @@ class MappingScreen(WizardScreen):
                 yield Button("Next", id="next", variant="primary", compact=True)
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self._fill_table()
-        self._build_role_selects(self.detection.format, self.detection.mapping)
+        await self._build_role_selects(self.detection.format, self.detection.mapping)
         self.query_one("#format", Select).focus()
 
     def _source_line(self) -> Text:
@@ -102,13 +102,15 @@ class MappingScreen(WizardScreen):
         for row in self.rows.iter_rows():
             table.add_row(*(_cell(value) for value in row))
 
-    def _build_role_selects(
+    async def _build_role_selects(
         self, format_name: str, mapping: Mapping[str, str | None]
     ) -> None:
         fmt = FORMATS[format_name]
         self._roles_format = format_name
         roles = self.query_one("#roles", Horizontal)
-        roles.remove_children()
+        # Old and new selects share ids such as #role-anchor, so the old ones must be
+        # gone before the new ones mount.
+        await roles.remove_children()
         options = [(column, column) for column in self.source.columns]
         boxes = []
         for role in fmt.roles:
@@ -125,11 +127,11 @@ class MappingScreen(WizardScreen):
                     Label(f"{role} ({fmt.kinds[role].value})"), select, classes="role"
                 )
             )
-        roles.mount_all(boxes)
-        self.call_after_refresh(self._mapping_changed)
+        await roles.mount_all(boxes)
+        self._mapping_changed()
 
     @on(Select.Changed, "#format")
-    def _format_changed(self, event: Select.Changed) -> None:
+    async def _format_changed(self, event: Select.Changed) -> None:
         event.stop()
         name = str(event.value)
         if name == self._roles_format:
@@ -138,7 +140,7 @@ class MappingScreen(WizardScreen):
             mapping: dict[str, str | None] = dict(self.detection.mapping)
         else:
             mapping = suggest_mapping(FORMATS[name], self.source.schema, self.rows)
-        self._build_role_selects(name, mapping)
+        await self._build_role_selects(name, mapping)
 
     @on(Select.Changed, "#roles Select")
     def _role_changed(self, event: Select.Changed) -> None:
