@@ -361,7 +361,7 @@ async def test_whole_wizard_trains_model(format_file, tiny_model: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, MappingScreen)
         await wait_until(pilot, lambda: app.screen.findings == [], "the checks")
-        await pilot.press("ctrl+n")
+        await pilot.press("enter")
 
         await wait_for_screen(pilot, ParametersScreen)
         await fill_parameters(pilot, tiny_model)

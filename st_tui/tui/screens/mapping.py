@@ -82,7 +82,8 @@ class MappingScreen(WizardScreen):
     async def on_mount(self) -> None:
         self._fill_table()
         await self._build_role_selects(self.detection.format, self.detection.mapping)
-        self.query_one("#format", Select).focus()
+        # Enter accepts the detected format and mapping; tab reaches the selects.
+        self.query_one("#next", Button).focus()
 
     def _source_line(self) -> Text:
         text = Text()
