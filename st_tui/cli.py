@@ -224,6 +224,15 @@ def _run_headless(session: Session, config: TrainConfig, resume: bool) -> int:
     return 0
 
 
+def _register_check() -> None:
+    from st_tui.commands.check import check_command
+
+    cli.add_command(check_command)
+
+
+_register_check()
+
+
 def main() -> None:
     """Run the `st-tui` command."""
     cli(prog_name="st-tui")
