@@ -51,6 +51,7 @@ class WizardState(BaseModel):
             training=config.training,
             validation_split=config.data.validation_split,
             validation_path=config.data.validation_path,
+            fixes=[dict(fix) for fix in config.data.fixes],
             output_dir=config.output_dir,
         )
 
@@ -70,6 +71,7 @@ class WizardState(BaseModel):
                 columns=dict(self.mapping),
                 validation_split=self.validation_split,
                 validation_path=self.validation_path,
+                fixes=[dict(fix) for fix in self.fixes],
             ),
             training=self.training,
             output_dir=self.output_dir,

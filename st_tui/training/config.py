@@ -56,6 +56,11 @@ class DataConfig(_Strict):
         description="Separate validation file with the same columns; replaces the "
         "split.",
     )
+    fixes: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Cleaning steps applied in order before training, each "
+        "{kind, params}, as the wizard and `st-tui check` record them.",
+    )
     validation_split: float = Field(
         default=0.1,
         ge=0.0,

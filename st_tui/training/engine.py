@@ -12,13 +12,14 @@ import math
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from st_tui.data.check import blocking, check_basic, validate_mapping
 from st_tui.data.convert import PreparedData, select_roles, split_frame
 from st_tui.data.detect import suggest_mapping
+from st_tui.data.fixes import Fix, apply_fixes, load_options
 from st_tui.data.load import collect, open_source
 from st_tui.errors import DataError, ModelError, StTuiError, TrainingError
 from st_tui.formats import Format, get_format
@@ -93,11 +94,13 @@ def prepare_data(config: TrainConfig) -> PreparedSplits:
         DataError: for an unreadable file, a bad mapping or an error-level finding.
     """
     fmt = get_format(config.data.format)
-    source = open_source(config.data.path)
+    fixes = [Fix.from_dict(entry) for entry in config.data.fixes]
+    source = open_source(config.data.path, **load_options(fixes))
     mapping = resolve_mapping(config, source.columns, source.schema)
-    _raise_on_blocking(source.frame, fmt, mapping, config.data.path)
+    fixed = apply_fixes(source.frame, fixes)
+    _raise_on_blocking(fixed, fmt, mapping, config.data.path)
 
-    frame = collect(source)
+    frame = collect(replace(source, frame=fixed))
     seed = config.training.seed
     if config.data.validation_path:
         validation_source = open_source(config.data.validation_path)
