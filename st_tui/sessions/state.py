@@ -22,7 +22,7 @@ class Step(str, Enum):
 
 
 class WizardState(BaseModel):
-    """What the wizard knows: source, format, mapping, parameters and where it is."""
+    """The wizard's choices: source, format, mapping, parameters and current step."""
 
     model_config = ConfigDict(validate_assignment=True)
 

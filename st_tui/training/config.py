@@ -42,7 +42,7 @@ class _Strict(BaseModel):
 
 
 class DataConfig(_Strict):
-    """Where the data is, which format it has and which column plays each role."""
+    """The data source: its path, its format and the column for each role."""
 
     path: str = Field(description="Data file or save_to_disk folder.")
     format: str = Field(description="One of: " + ", ".join(FORMAT_NAMES) + ".")
