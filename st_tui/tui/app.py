@@ -11,7 +11,7 @@ import logging
 import threading
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import polars as pl
 from textual.app import App
@@ -23,7 +23,13 @@ from st_tui.errors import StTuiError
 from st_tui.formats import FORMATS
 from st_tui.sessions.atomic import atomic_write_text
 from st_tui.sessions.state import Step, WizardState
-from st_tui.training.config import LOSSES, TrainConfig, TrainingParams, save_config
+from st_tui.training.config import (
+    LOSSES,
+    TrainConfig,
+    TrainingParams,
+    load_config,
+    save_config,
+)
 from st_tui.training.events import (
     Event,
     TrainingCancelled,
@@ -38,10 +44,14 @@ from st_tui.tui.screens.mapping import MappingScreen
 from st_tui.tui.screens.parameters import ParametersScreen
 from st_tui.tui.screens.result import ResultScreen
 from st_tui.tui.screens.review import ReviewScreen
+from st_tui.tui.screens.sessions import SessionsScreen
 from st_tui.tui.screens.source import SourceScreen
 from st_tui.tui.screens.training import TrainingScreen
 from st_tui.tui.training_worker import train_in_worker
 from st_tui.tui.widgets.data_file_tree import is_dataset_folder
+
+if TYPE_CHECKING:
+    from st_tui.sessions.store import Session, SessionStore
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +95,21 @@ class StTuiApp(App[None]):
         self.training_running = False
         self.stop_event = threading.Event()
         self._quit_after_training = False
+        self.store: SessionStore | None = None
+        self.session: Session | None = None
+        self._reopen_on_mount: Session | None = None
+        self._training_session: Session | None = None
+        self._training_resume = False
+        self._source_root = self.workdir
+
+    def attach_sessions(self, store: SessionStore, session: Session | None) -> None:
+        """Save the wizard into sessions of ``store``, reopening ``session`` if given.
+
+        Call it before the App runs. Without a store, the state is written to
+        <output folder>/session.json instead.
+        """
+        self.store = store
+        self._reopen_on_mount = session
 
     def on_mount(self) -> None:
         root = self.workdir
@@ -97,7 +122,55 @@ class StTuiApp(App[None]):
                 root = start
             else:
                 start_file = start
+        self._source_root = root
         self.push_screen(SourceScreen(root, start_file))
+        if self.store is None:
+            return
+        if self._reopen_on_mount is not None:
+            self.reopen_session(self._reopen_on_mount)
+        elif self.start_path is None:
+            sessions, damaged = self.store.list()
+            if sessions or damaged:
+                self.push_screen(SessionsScreen())
+
+    # Sessions: the wizard's state lives in one session of the store when attached.
+
+    def reopen_session(self, session: Session) -> None:
+        """Make ``session`` the current one and show the screen for its step.
+
+        Training and result steps land on the review or the result, since a reopened
+        session has no run going in this process.
+        """
+        self.session = session
+        self.state = session.state
+        self.training_events = []
+        if self.state.result is None and session.record.model_path:
+            self.state.result = _result_of(session)
+        step = self.state.step
+        if step in (Step.SOURCE, Step.MAPPING) or self.state.format is None:
+            # The mapping screen needs the opened source, so open it again.
+            # NOTE: the mapping shown is detected anew, not the saved one.
+            start = Path(self.state.source_path) if self.state.source_path else None
+            self.push_screen(SourceScreen(self._source_root, start))
+            return
+        if step is Step.RESULT and self.state.result:
+            self.push_screen(ResultScreen())
+            return
+        if step in (Step.REVIEW, Step.TRAINING, Step.RESULT):
+            try:
+                self.state.to_config()
+            except ValueError:
+                pass
+            else:
+                self.push_screen(ReviewScreen())
+                return
+        self.push_screen(ParametersScreen())
+
+    def new_session(self) -> None:
+        """Forget the current session so the next step that has a source makes one."""
+        self.session = None
+        self.state = WizardState()
+        self.training_events = []
 
     # Paths shown to and typed by the user are relative to the working folder.
 
@@ -117,11 +190,13 @@ class StTuiApp(App[None]):
         return str(path)
 
     def default_output_dir(self) -> Path:
-        """Return <output root>/<source name>-<format>.
+        """Return the session folder, or else <output root>/<source name>-<format>.
 
         The output root is the folder under which each run's folder is made, as the
         CLI's --output-root documents; it is <workdir>/st-tui-runs when not given.
         """
+        if self.session is not None:
+            return self.session.folder
         root = self.output_root or self.workdir / RUNS_FOLDER
         stem = _source_stem(Path(self.state.source_path or "data"))
         return root / f"{stem}-{self.state.format or 'model'}"
@@ -175,7 +250,14 @@ class StTuiApp(App[None]):
         self.push_screen(ReviewScreen())
 
     def save_state(self) -> None:
-        """Write the wizard state to <output folder>/session.json once it is known."""
+        """Save the wizard state into the session, or else <output folder>/session.json.
+
+        With a session store attached, the first save that has a source creates the
+        session. Without one, nothing is written until the output folder is known.
+        """
+        if self.store is not None:
+            self._save_to_session()
+            return
         if not self.state.output_dir:
             logger.info("Wizard at step %s", self.state.step.value)
             return
@@ -186,10 +268,27 @@ class StTuiApp(App[None]):
             logger.warning("Could not save the wizard state to %s: %s", path, error)
             self.notify(f"Could not save {path}: {error}", severity="warning")
 
+    def _save_to_session(self) -> None:
+        assert self.store is not None
+        try:
+            if self.session is not None:
+                self.session.update_state(self.state)
+            elif self.state.source_path:
+                self.session = self.store.create(self.state)
+                logger.info("Created session %s", self.session.id)
+            else:
+                logger.info("Wizard at step %s", self.state.step.value)
+        except (OSError, StTuiError) as error:
+            logger.warning("Could not save the session: %s", error)
+            self.notify(f"Could not save the session: {error}", severity="warning")
+
     # Training: the worker belongs to the App and reports through messages.
 
-    def start_training(self) -> None:
-        """Save config.yaml, show the training screen and start the run in a thread."""
+    def start_training(self, resume: bool = False) -> None:
+        """Save config.yaml, show the training screen and start the run in a thread.
+
+        With ``resume``, the run continues from the newest complete checkpoint.
+        """
         if self.training_running:
             self.notify("Training is already running.", severity="warning")
             return
@@ -198,6 +297,9 @@ class StTuiApp(App[None]):
         try:
             output.mkdir(parents=True, exist_ok=True)
             save_config(config, output / "config.yaml")
+            if self.session is not None and output != self.session.folder:
+                # `st-tui resume` reads the config from the session folder.
+                save_config(config, self.session.config_path)
         except OSError as error:
             self.push_screen(
                 ErrorModal("Cannot write the output folder", f"{output}: {error}")
@@ -205,6 +307,9 @@ class StTuiApp(App[None]):
             return
         self.training_events = []
         self.stop_event = threading.Event()
+        # _train reads these in the worker thread.
+        self._training_session = self.session
+        self._training_resume = resume
         self.training_running = True
         self.state.step = Step.TRAINING
         self.state.result = None
@@ -221,7 +326,30 @@ class StTuiApp(App[None]):
 
     def _train(self, config: TrainConfig, stop: threading.Event) -> None:
         # Runs in the worker thread: it may only post messages, never touch widgets.
-        train_in_worker(config, stop, self._post_training_event)
+        train_in_worker(
+            config,
+            stop,
+            self._post_training_event,
+            self._training_session,
+            self._training_resume,
+        )
+
+    def resume_session_training(self, session: Session) -> None:
+        """Continue a session's run from its newest complete checkpoint."""
+        self.session = session
+        self.state = session.state
+        try:
+            self.state.to_config()
+        except ValueError:
+            # A session made by `st-tui train` may keep only its config.yaml complete.
+            try:
+                config = load_config(session.config_path)
+            except (OSError, StTuiError, ValueError) as error:
+                message = f"Cannot read {session.config_path}: {error}"
+                self.notify(message, title="Cannot resume", severity="error")
+                return
+            self.state = WizardState.from_config(config)
+        self.start_training(resume=True)
 
     def _post_training_event(self, event: Event) -> None:
         self.post_message(TrainingEventEmitted(event))
@@ -298,8 +426,7 @@ class StTuiApp(App[None]):
 
     def start_over(self) -> None:
         """Forget every choice and go back to the source step."""
-        self.state = WizardState()
-        self.training_events = []
+        self.new_session()
         while len(self.screen_stack) > 2:
             self.pop_screen()
 
@@ -322,6 +449,19 @@ class StTuiApp(App[None]):
             ),
             answered,
         )
+
+
+def _result_of(session: Session) -> dict[str, object]:
+    """Return the result screen's facts from a finished session's record."""
+    record = session.record
+    return {
+        "model_path": record.model_path,
+        "step": record.progress.step,
+        "metrics": dict(record.metrics),
+        "baseline_metrics": dict(record.baseline_metrics),
+        "primary": record.primary_metric,
+        "elapsed_seconds": None,
+    }
 
 
 def _source_stem(path: Path) -> str:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from st_tui.errors import StTuiError
 from st_tui.training.config import TrainConfig
-from st_tui.training.events import Event, EventHandler, JsonlSink
+from st_tui.training.events import EventHandler, JsonlSink, fan_out
+
+if TYPE_CHECKING:
+    from st_tui.sessions.store import Session
 
 logger = logging.getLogger(__name__)
 
@@ -18,32 +23,46 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def train_in_worker(
-    config: TrainConfig, stop: threading.Event, post: EventHandler
+    config: TrainConfig,
+    stop: threading.Event,
+    post: EventHandler,
+    session: Session | None = None,
+    resume: bool = False,
 ) -> None:
     """Run the training engine, appending events to events.jsonl and posting them.
 
     Call it from a worker thread: it imports the engine (and, through it, torch) only
-    now, and reports only through ``post``. A failure the engine reports as an event
-    is logged and not raised again; any other error is raised to the worker.
+    now, and reports only through ``post``. With a session, the events file and the
+    log go into the session folder, a ``SessionRecorder`` keeps session.json in step
+    and the session's run lock is held for the whole run. A failure the engine
+    reports as an event is logged and not raised again. Any other error is raised to
+    the worker, such as a run lock that another process holds.
     """
     from st_tui.training.engine import run_training
 
     output = Path(config.output_dir)
-    sink = JsonlSink(output / EVENTS_FILE)
-    log_handler = _attach_run_log(output / LOG_FILE)
+    events_path = session.events_path if session else output / EVENTS_FILE
+    log_path = session.log_path if session else output / LOG_FILE
+    lock = session.run_lock() if session else contextlib.nullcontext()
+    with lock:
+        sink = JsonlSink(events_path)
+        log_handler = _attach_run_log(log_path)
+        if session is not None:
+            from st_tui.sessions.recorder import SessionRecorder
 
-    def emit(event: Event) -> None:
-        sink(event)
-        post(event)
-
-    try:
-        run_training(config, emit, stop)
-    except StTuiError as error:
-        # run_training emitted TrainingFailed with this message already.
-        logger.warning("Training failed: %s", error)
-    finally:
-        sink.close()
-        _detach_run_log(log_handler)
+            # The recorder runs before post, so session.json is up to date by the
+            # time the App handles the event.
+            emit = fan_out(sink, SessionRecorder(session), post)
+        else:
+            emit = fan_out(sink, post)
+        try:
+            run_training(config, emit, stop, resume=resume)
+        except StTuiError as error:
+            # run_training emitted TrainingFailed with this message already.
+            logger.warning("Training failed: %s", error)
+        finally:
+            sink.close()
+            _detach_run_log(log_handler)
 
 
 def _attach_run_log(path: Path) -> logging.Handler:

@@ -140,7 +140,9 @@ class ParametersScreen(WizardScreen):
             with Horizontal(classes="field-row"):
                 yield Label("Output folder", classes="field-label")
                 yield Input(
-                    value=self.wizard.display_path(self.wizard.default_output_dir()),
+                    value=self.wizard.display_path(
+                        state.output_dir or self.wizard.default_output_dir()
+                    ),
                     id="output_dir",
                     compact=True,
                 )
