@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Input
 
 from st_tui.sessions.state import Step, WizardState
-from st_tui.sessions.store import SessionStatus, SessionStore
+from st_tui.sessions.store import Session, SessionStatus, SessionStore
 from st_tui.training.config import TrainingParams
 from st_tui.tui.app import StTuiApp
 from st_tui.tui.screens.confirm import ConfirmModal
@@ -165,3 +166,48 @@ async def test_wizard_run_records_session(format_file, tiny_model: Path) -> None
     assert session.config_path.is_file()
     assert not session.lock_path.exists()
     assert not (path.parent / "st-tui-runs").exists()
+
+
+async def test_resume_needs_checkpoint(
+    format_file, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    resumed: list[str] = []
+    monkeypatch.setattr(
+        StTuiApp, "resume_session_training", lambda app, s: resumed.append(s.id)
+    )
+    store = SessionStore(tmp_path / "home")
+    store.create(parameters_state(format_file("pair_score")))
+
+    async with sessions_app(store, tmp_path).run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, SessionsScreen)
+        await pilot.press("t")
+        await pilot.pause(0.1)
+        screen = pilot.app.screen
+
+    assert isinstance(screen, SessionsScreen)
+    assert resumed == []
+
+
+async def test_resume_confirms_changed_source(
+    format_file, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    resumed: list[str] = []
+    monkeypatch.setattr(
+        StTuiApp, "resume_session_training", lambda app, s: resumed.append(s.id)
+    )
+    monkeypatch.setattr(Session, "newest_checkpoint", lambda s: s.folder / "ckpt")
+    store = SessionStore(tmp_path / "home")
+    source = format_file("pair_score")
+    session = store.create(parameters_state(source))
+    source.write_text(source.read_text(encoding="utf-8") + "a,b,0.5\n")
+
+    async with sessions_app(store, tmp_path).run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, SessionsScreen)
+        await pilot.press("t")
+        await wait_for_screen(pilot, ConfirmModal)
+        question = pilot.app.screen.question
+        await pilot.press("y")
+        await pilot.pause(0.1)
+
+    assert "changed since this session used it" in question
+    assert resumed == [session.id]

@@ -16,7 +16,15 @@ from st_tui.sessions.store import DamagedSession, Session
 from st_tui.tui.screens.base import WizardScreen
 from st_tui.tui.screens.confirm import ConfirmModal
 
-COLUMNS = ("name", "source", "format", "status", "progress", "best metric", "updated")
+COLUMNS = (
+    "name",
+    "source",
+    "format",
+    "status",
+    "progress",
+    "best metric",
+    "updated UTC",
+)
 STATUS_STYLES = {
     "finished": "green",
     "training": "bold cyan",
@@ -230,5 +238,5 @@ def _row(summary: dict[str, object]) -> tuple[object, ...]:
         Text(status, style=STATUS_STYLES.get(status, "")),
         progress,
         metric,
-        str(summary["updated"])[:16].replace("T", " "),
+        str(summary["updated"])[5:16].replace("T", " "),
     )
