@@ -18,20 +18,26 @@ from st_tui.data.check import (
     Finding,
     Severity,
     blocking,
-    check_basic,
+    check_all,
     validate_mapping,
 )
 from st_tui.data.detect import detect_format, suggest_mapping
-from st_tui.data.load import Source
+from st_tui.data.findings import ROW
+from st_tui.data.fixes import Fix, apply_fixes, export_frame, load_options
+from st_tui.data.load import Source, open_source
 from st_tui.errors import DataError
 from st_tui.formats import FORMATS
 from st_tui.sessions.state import Step
 from st_tui.tui.messages import ChecksDone
 from st_tui.tui.screens.base import WizardScreen
+from st_tui.tui.widgets.findings_list import FindingsList
 from st_tui.tui.widgets.findings_panel import FindingsPanel
 from st_tui.tui.widgets.step_indicator import StepIndicator
 
 MAX_CELL_CHARS = 40
+PREVIEW_ROWS = 50
+# Rows shown above a finding's row when the preview jumps to it.
+ROWS_BEFORE_TARGET = 5
 CheckKey = tuple[str, tuple[tuple[str, str], ...]]
 
 
@@ -42,6 +48,9 @@ class MappingScreen(WizardScreen):
         Binding("ctrl+n", "next", "Next"),
         Binding("escape", "back", "Back"),
         Binding("ctrl+f", "focus_format", "Format"),
+        Binding("f", "apply_fix", "Apply fix"),
+        Binding("u", "undo_fix", "Undo fix"),
+        Binding("e", "export", "Export clean"),
     ]
 
     def __init__(self, source: Source, rows: pl.DataFrame) -> None:
@@ -53,6 +62,10 @@ class MappingScreen(WizardScreen):
         self.mapping_error: str | None = None
         self._checked_key: CheckKey | None = None
         self._roles_format: str | None = None
+        # The app opens the source with the default load options.
+        self._load_options = load_options([])
+        # Bumped on every check run, so a result from an older run is dropped.
+        self._check_run = 0
 
     def compose(self) -> ComposeResult:
         yield StepIndicator(Step.MAPPING)
@@ -73,6 +86,7 @@ class MappingScreen(WizardScreen):
                     compact=True,
                 )
             yield Horizontal(id="roles")
+            yield FindingsList(id="findings-list")
             yield FindingsPanel(id="findings")
             with Horizontal(classes="buttons"):
                 yield Button("Back", id="back", compact=True)
@@ -80,6 +94,7 @@ class MappingScreen(WizardScreen):
         yield Footer()
 
     async def on_mount(self) -> None:
+        self._reopen_source()
         self._fill_table()
         await self._build_role_selects(self.detection.format, self.detection.mapping)
         # Enter accepts the detected format and mapping; tab reaches the selects.
@@ -93,15 +108,40 @@ class MappingScreen(WizardScreen):
             text.append(f" {note}", style="italic")
         return text
 
-    def _fill_table(self) -> None:
+    @property
+    def fixes(self) -> list[Fix]:
+        """The fixes applied so far, oldest first, read from the wizard state."""
+        return [Fix.from_dict(data) for data in self.wizard.state.fixes]
+
+    def _fill_table(self, target_row: int | None = None) -> None:
+        """Show up to PREVIEW_ROWS fixed rows, labelled with the file's row numbers.
+
+        With ``target_row``, the window starts a few rows above that file row and the
+        cursor moves to it; otherwise the window starts at the first row.
+        """
         table = self.query_one("#preview", DataTable)
+        try:
+            frame = apply_fixes(self.source.frame, self.fixes, keep_row_numbers=True)
+            if target_row is not None:
+                frame = frame.filter(pl.col(ROW) >= target_row - ROWS_BEFORE_TARGET)
+            rows = frame.head(PREVIEW_ROWS).collect()
+        except (DataError, pl.exceptions.PolarsError):
+            # The checks report the same error in the findings panel.
+            rows = self.rows.with_row_index(ROW, offset=1)
         table.clear(columns=True)
-        for name, dtype in self.rows.schema.items():
+        for name, dtype in rows.schema.items():
+            if name == ROW:
+                continue
             table.add_column(
                 Text.assemble((name, "bold"), (f" {dtype}", "dim")), key=name
             )
-        for row in self.rows.iter_rows():
-            table.add_row(*(_cell(value) for value in row))
+        numbers = rows.get_column(ROW).to_list()
+        for number, row in zip(numbers, rows.drop(ROW).iter_rows(), strict=True):
+            table.add_row(
+                *(_cell(value) for value in row), key=str(number), label=str(number)
+            )
+        if target_row is not None and target_row in numbers:
+            table.move_cursor(row=numbers.index(target_row), scroll=True)
 
     async def _build_role_selects(
         self, format_name: str, mapping: Mapping[str, str | None]
@@ -165,14 +205,15 @@ class MappingScreen(WizardScreen):
                 mapping[role] = value
         return mapping
 
-    def _mapping_changed(self) -> None:
+    def _mapping_changed(self, force: bool = False) -> None:
         fmt = FORMATS[self.current_format]
         mapping = self.current_mapping()
         key: CheckKey = (fmt.name, tuple(sorted(mapping.items())))
-        if key == self._checked_key:
+        if key == self._checked_key and not force:
             # Mounting the selects reports the same mapping more than once.
             return
         panel = self.query_one(FindingsPanel)
+        self.query_one(FindingsList).clear_findings()
         self.findings = None
         try:
             validate_mapping(fmt, mapping, self.source.columns, self.source.name)
@@ -184,9 +225,10 @@ class MappingScreen(WizardScreen):
         self.mapping_error = None
         panel.show_running()
         self._checked_key = key
+        self._check_run += 1
         # The App runs the worker, so that its one handler receives the worker's errors.
         self.wizard.run_worker(
-            partial(self._run_checks, key, mapping),
+            partial(self._run_checks, key, mapping, self.fixes, self._check_run),
             name="check-data",
             group="checks",
             thread=True,
@@ -194,11 +236,21 @@ class MappingScreen(WizardScreen):
             exit_on_error=False,
         )
 
-    def _run_checks(self, key: CheckKey, mapping: dict[str, str]) -> None:
+    def _run_checks(
+        self, key: CheckKey, mapping: dict[str, str], fixes: list[Fix], run: int
+    ) -> None:
         # Runs in a worker thread: it reports only through messages.
         fmt = FORMATS[key[0]]
+        training = self.wizard.state.training
         try:
-            findings = check_basic(self.source.frame, fmt, mapping)
+            findings = check_all(
+                self.source,
+                fmt,
+                mapping,
+                fixes,
+                batch_size=training.batch_size,
+                max_seq_length=training.max_seq_length,
+            )
         except (DataError, pl.exceptions.PolarsError) as error:
             # The preview reads only the first rows, so a bad row further down the
             # file shows up here first.
@@ -210,17 +262,101 @@ class MappingScreen(WizardScreen):
                     fix="Fix the file or choose another one.",
                 )
             ]
+        if run != self._check_run:
+            # A fix was applied or undone while this run was going.
+            return
         self.post_message(ChecksDone(key, findings))
 
     def on_checks_done(self, message: ChecksDone) -> None:
         if message.key != self._checked_key:
             return
         self.findings = message.findings
-        self.query_one(FindingsPanel).show_findings(message.findings)
+        self.query_one(FindingsList).show_findings(message.findings)
+        self._show_selected()
+
+    def _show_selected(self) -> None:
+        findings_list = self.query_one(FindingsList)
+        applied = [fix.describe() for fix in self.fixes]
+        self.query_one(FindingsPanel).show_finding(
+            findings_list.selected_finding, self.findings or [], applied
+        )
+
+    @on(FindingsList.OptionHighlighted)
+    def _finding_highlighted(self, event: FindingsList.OptionHighlighted) -> None:
+        event.stop()
+        if self.findings is not None:
+            self._show_selected()
+
+    @on(FindingsList.OptionSelected)
+    def _finding_selected(self, event: FindingsList.OptionSelected) -> None:
+        """Move the preview to the first row of the chosen finding."""
+        event.stop()
+        finding = self.query_one(FindingsList).selected_finding
+        if finding is None or not finding.rows:
+            self.notify("This finding does not point at a row.")
+            return
+        self._fill_table(target_row=finding.rows[0])
+
+    def _reopen_source(self) -> None:
+        """Open the file again when the fixes change how it must be read."""
+        options = load_options(self.fixes)
+        if options == self._load_options:
+            return
+        try:
+            self.source = open_source(self.source.path, **options)
+        except DataError as error:
+            self.notify(str(error), title="Could not reopen the file", severity="error")
+            return
+        self._load_options = options
+
+    def _fixes_changed(self) -> None:
+        """Save the fixes, reopen the file if a load fix changed, check again."""
+        self.wizard.save_state()
+        self._reopen_source()
+        self._fill_table()
+        self._mapping_changed(force=True)
+
+    def action_apply_fix(self) -> None:
+        """Apply the one-key fix of the selected finding and check again."""
+        finding = self.query_one(FindingsList).selected_finding
+        if finding is None:
+            self.notify("Select a finding first.")
+            return
+        if not finding.fix_kind:
+            self.notify(finding.fix, title="No one-key fix for this finding")
+            return
+        fix = Fix(finding.fix_kind, finding.fix_params)
+        self.wizard.state.fixes.append(fix.to_dict())
+        self.notify(fix.describe(), title="Fix applied")
+        self._fixes_changed()
+
+    def action_undo_fix(self) -> None:
+        """Remove the last applied fix and check again."""
+        if not self.wizard.state.fixes:
+            self.notify("No fix to undo.")
+            return
+        removed = Fix.from_dict(self.wizard.state.fixes.pop())
+        self.notify(removed.describe(), title="Fix undone")
+        self._fixes_changed()
+
+    def action_export(self) -> None:
+        """Write the fixed rows next to the source as <stem>.clean.csv."""
+        path = self.source.path.with_name(f"{self.source.path.stem}.clean.csv")
+        try:
+            # NOTE: runs on the UI thread, so a large file blocks the screen while
+            # it is written.
+            written = export_frame(apply_fixes(self.source.frame, self.fixes), path)
+        except DataError as error:
+            self.notify(str(error), title="Export failed", severity="error")
+            return
+        self.notify(self.wizard.display_path(written), title="Clean data written")
 
     @on(Button.Pressed, "#next")
     def action_next(self) -> None:
-        """Save the format and mapping and go on, unless a check blocks training."""
+        """Save the format and mapping and go on, unless a check blocks training.
+
+        Warnings do not block: going on accepts them.
+        """
         if self.mapping_error is not None:
             self.notify(
                 self.mapping_error, title="Mapping incomplete", severity="error"
@@ -237,6 +373,9 @@ class MappingScreen(WizardScreen):
                 severity="error",
             )
             return
+        warnings = [f for f in self.findings if f.severity is Severity.WARNING]
+        if warnings:
+            self.notify(f"{len(warnings)} warning(s) accepted.")
         self.wizard.finish_mapping(self.current_format, self.current_mapping())
 
     @on(Button.Pressed, "#back")

@@ -1,4 +1,4 @@
-"""A panel that lists data check findings, errors first."""
+"""A panel that shows the selected finding with its fix, or the checks' status."""
 
 from __future__ import annotations
 
@@ -6,17 +6,14 @@ from rich.text import Text
 from textual.widgets import Static
 
 from st_tui.data.check import Finding, Severity
-
-SEVERITY_STYLES = {
-    Severity.ERROR: ("✗ error", "bold red"),
-    Severity.WARNING: ("! warning", "bold yellow"),
-    Severity.INFO: ("i info", "bold blue"),
-}
-SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+from st_tui.tui.widgets.findings_list import SEVERITY_STYLES
 
 
 class FindingsPanel(Static):
-    """The findings of the data checks, or a line saying the checks passed or run."""
+    """The selected finding and its fix, or a line saying the checks passed or run.
+
+    Below that it lists the fixes applied so far and how many warnings remain.
+    """
 
     DEFAULT_CSS = """
     FindingsPanel {
@@ -43,19 +40,40 @@ class FindingsPanel(Static):
         text.append(message)
         self.update(text)
 
-    def show_findings(self, findings: list[Finding]) -> None:
-        """Show findings, errors first, or a line saying that every check passed."""
-        if not findings:
-            text = Text("✓ ", style="bold green")
-            text.append("No problems found in the mapped columns.")
-            self.update(text)
-            return
+    def show_finding(
+        self,
+        finding: Finding | None,
+        findings: list[Finding],
+        applied: list[str],
+    ) -> None:
+        """Show ``finding`` with its fix, a summary of ``findings`` and the fixes.
+
+        ``finding`` is the one selected in the list, ``None`` when there are none.
+        ``applied`` contains one description per applied fix, oldest first.
+        """
         text = Text()
-        ordered = sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity])
-        for index, finding in enumerate(ordered):
-            if index:
-                text.append("\n")
+        if finding is None:
+            text.append("✓ ", style="bold green")
+            text.append("No problems found in the mapped columns.")
+        else:
             label, style = SEVERITY_STYLES[finding.severity]
             text.append(f"{label}  ", style=style)
             text.append(finding.summary())
+            if finding.fix_kind:
+                text.append("  Press f to apply this fix.", style="bold")
+        errors = sum(f.severity is Severity.ERROR for f in findings)
+        warnings = sum(f.severity is Severity.WARNING for f in findings)
+        if errors:
+            text.append(
+                f"\n{errors} error(s) block Next; fix them or choose another column.",
+                style="red",
+            )
+        elif warnings:
+            text.append(
+                f"\n{warnings} warning(s) will be accepted when you press Next.",
+                style="yellow",
+            )
+        if applied:
+            text.append("\nApplied fixes (u undoes the last): ", style="bold")
+            text.append("; ".join(applied))
         self.update(text)
