@@ -38,9 +38,11 @@ class FindingsList(OptionList):
     DEFAULT_CSS = """
     FindingsList {
         height: auto;
-        max-height: 5;
-        border: round $panel-lighten-2;
-        border-title-color: $text-muted;
+        max-height: 4;
+        border: none;
+        padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     FindingsList.-empty {
         display: none;
@@ -52,7 +54,6 @@ class FindingsList(OptionList):
         self.findings: list[Finding] = []
 
     def on_mount(self) -> None:
-        self.border_title = "Findings"
         self.add_class("-empty")
 
     def show_findings(self, findings: list[Finding]) -> None:

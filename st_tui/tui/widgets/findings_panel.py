@@ -18,7 +18,8 @@ class FindingsPanel(Static):
     DEFAULT_CSS = """
     FindingsPanel {
         height: auto;
-        max-height: 8;
+        max-height: 6;
+        overflow-y: auto;
         padding: 0 1;
         border: round $panel-lighten-2;
         border-title-color: $text-muted;
