@@ -12,7 +12,8 @@ from st_tui.tui.widgets.findings_list import SEVERITY_STYLES
 class FindingsPanel(Static):
     """The selected finding and its fix, or a line saying the checks passed or run.
 
-    Below that it lists the fixes applied so far and how many warnings remain.
+    Above that it lists the fixes applied so far and how many errors and warnings
+    remain.
     """
 
     DEFAULT_CSS = """
@@ -53,6 +54,26 @@ class FindingsPanel(Static):
         ``applied`` contains one description per applied fix, oldest first.
         """
         text = Text()
+        # The applied fixes and the counts come first, so that they stay in view when
+        # a long finding fills the panel.
+        if applied:
+            text.append("Applied fixes (u undoes the last): ", style="bold")
+            text.append("; ".join(applied))
+            text.append("\n")
+        errors = sum(f.severity is Severity.ERROR for f in findings)
+        warnings = sum(f.severity is Severity.WARNING for f in findings)
+        if errors:
+            text.append(
+                f"{errors} error(s) block Next; fix them or choose another column.",
+                style="red",
+            )
+            text.append("\n")
+        elif warnings:
+            text.append(
+                f"{warnings} warning(s) will be accepted when you press Next.",
+                style="yellow",
+            )
+            text.append("\n")
         if finding is None:
             text.append("✓ ", style="bold green")
             text.append("No problems found in the mapped columns.")
@@ -62,19 +83,4 @@ class FindingsPanel(Static):
             text.append(finding.summary())
             if finding.fix_kind:
                 text.append("  Press f to apply this fix.", style="bold")
-        errors = sum(f.severity is Severity.ERROR for f in findings)
-        warnings = sum(f.severity is Severity.WARNING for f in findings)
-        if errors:
-            text.append(
-                f"\n{errors} error(s) block Next; fix them or choose another column.",
-                style="red",
-            )
-        elif warnings:
-            text.append(
-                f"\n{warnings} warning(s) will be accepted when you press Next.",
-                style="yellow",
-            )
-        if applied:
-            text.append("\nApplied fixes (u undoes the last): ", style="bold")
-            text.append("; ".join(applied))
         self.update(text)
