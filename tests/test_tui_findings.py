@@ -10,6 +10,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from st_tui.errors import DataError
 from st_tui.tui.app import StTuiApp
 from st_tui.tui.screens.mapping import MappingScreen
 from st_tui.tui.screens.parameters import ParametersScreen
@@ -151,3 +152,24 @@ async def test_export_writes_clean_file(tmp_path: Path) -> None:
     assert frame.height == 119
     assert "a dog runs in field 5" not in frame["sentence1"].to_list()
     assert frame["score"].dtype == pl.Float64
+
+
+async def test_check_data_error_blocks_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unreadable(*args: object, **kwargs: object) -> list:
+        raise DataError("line 7 has 4 fields, expected 3")
+
+    monkeypatch.setattr("st_tui.tui.screens.mapping.check_all", unreadable)
+    path = write_scores(tmp_path / "scores.csv")
+    app = StTuiApp(start_path=path, workdir=tmp_path)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_mapping(pilot)
+        assert codes(screen) == ["unreadable"]
+        assert "line 7 has 4 fields" in panel_text(screen)
+
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, MappingScreen)
+        assert app.state.format is None
