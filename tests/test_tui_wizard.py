@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, Static
 
+from st_tui.data.check import blocking
 from st_tui.training.events import (
     CheckpointSaved,
     StepLogged,
@@ -62,6 +63,12 @@ async def wait_for_screen(
     # A fixed sleep, because pilot.pause() without a delay waits for the process
     # to go idle, which takes seconds while a training thread keeps a core busy.
     await pilot.pause(0.1)
+
+
+def checks_pass(screen: Screen) -> bool:
+    """Return whether the mapping checks finished with no blocking finding."""
+    findings = getattr(screen, "findings", None)
+    return findings is not None and not blocking(findings)
 
 
 def screen_text(pilot: Pilot, selector: str) -> str:
@@ -223,8 +230,8 @@ async def test_mapping_shows_detection(format_file, size) -> None:
         assert screen.query_one("#role-score", Select).value == "relatedness_score"
         assert "pair_score" in screen_text(pilot, "#mapping-reason")
         await wait_until(pilot, lambda: screen.findings is not None, "the checks")
-        assert screen.findings == []
-        assert "No problems" in str(screen.query_one(FindingsPanel).render())
+        assert [f.code for f in screen.findings] == ["score_out_of_range"]
+        assert "accepted" in str(screen.query_one(FindingsPanel).render())
 
 
 async def test_mapping_format_change_refills_roles(format_file) -> None:
@@ -286,7 +293,7 @@ async def test_parameters_reject_invalid(format_file, size) -> None:
 
     async with app.run_test(size=size) as pilot:
         await wait_for_screen(pilot, MappingScreen)
-        await wait_until(pilot, lambda: app.screen.findings == [], "the checks")
+        await wait_until(pilot, lambda: checks_pass(app.screen), "the checks")
         await pilot.press("ctrl+n")
         await wait_for_screen(pilot, ParametersScreen)
         screen = app.screen
@@ -330,7 +337,7 @@ async def test_review_shows_config(format_file, tiny_model: Path, size) -> None:
 
     async with app.run_test(size=size) as pilot:
         await wait_for_screen(pilot, MappingScreen)
-        await wait_until(pilot, lambda: app.screen.findings == [], "the checks")
+        await wait_until(pilot, lambda: checks_pass(app.screen), "the checks")
         await pilot.press("ctrl+n")
         await wait_for_screen(pilot, ParametersScreen)
         await fill_parameters(pilot, tiny_model)
@@ -360,7 +367,7 @@ async def test_whole_wizard_trains_model(format_file, tiny_model: Path) -> None:
 
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, MappingScreen)
-        await wait_until(pilot, lambda: app.screen.findings == [], "the checks")
+        await wait_until(pilot, lambda: checks_pass(app.screen), "the checks")
         await pilot.press("enter")
 
         await wait_for_screen(pilot, ParametersScreen)
@@ -408,7 +415,7 @@ async def test_cancel_asks_then_keeps_checkpoint(format_file, tiny_model: Path) 
 
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, MappingScreen)
-        await wait_until(pilot, lambda: app.screen.findings == [], "the checks")
+        await wait_until(pilot, lambda: checks_pass(app.screen), "the checks")
         await pilot.press("ctrl+n")
         await wait_for_screen(pilot, ParametersScreen)
         await fill_parameters(pilot, tiny_model, epochs="500", batch_size="4")
@@ -505,7 +512,7 @@ async def test_training_failure_shows_message(format_file, tmp_path: Path) -> No
 
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, MappingScreen)
-        await wait_until(pilot, lambda: app.screen.findings == [], "the checks")
+        await wait_until(pilot, lambda: checks_pass(app.screen), "the checks")
         await pilot.press("ctrl+n")
         await wait_for_screen(pilot, ParametersScreen)
         await type_into(pilot, "#model-path", "no-such-org/no-such-model")
@@ -542,7 +549,7 @@ async def test_worker_error_opens_modal(
 
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, MappingScreen)
-        await wait_until(pilot, lambda: app.screen.findings == [], "the checks")
+        await wait_until(pilot, lambda: checks_pass(app.screen), "the checks")
         await pilot.press("ctrl+n")
         await wait_for_screen(pilot, ParametersScreen)
         await pilot.press("ctrl+n")
@@ -561,10 +568,10 @@ async def test_worker_error_opens_modal(
 async def test_check_worker_error_opens_modal(
     format_file, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken_check(*args: object) -> list:
+    def broken_check(*args: object, **kwargs: object) -> list:
         raise RuntimeError("the checks are broken")
 
-    monkeypatch.setattr("st_tui.tui.screens.mapping.check_basic", broken_check)
+    monkeypatch.setattr("st_tui.tui.screens.mapping.check_all", broken_check)
     path = format_file("pair")
     app = StTuiApp(start_path=path, workdir=tmp_path)
 
