@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Select
 
 from st_tui.sessions.state import Step, WizardState
 from st_tui.sessions.store import Session, SessionStatus, SessionStore
@@ -95,6 +95,28 @@ async def test_session_option_reopens_step(format_file, tmp_path: Path) -> None:
 
     async with sessions_app(store, tmp_path, session).run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, MappingScreen)
+
+
+async def test_reopen_keeps_saved_mapping(format_file, tmp_path: Path) -> None:
+    store = SessionStore(tmp_path / "home")
+    state = parameters_state(format_file("pair_score"))
+    state.step = Step.MAPPING
+    state.mapping = {
+        "sentence1": "sentence_B",
+        "sentence2": "sentence_A",
+        "score": "relatedness_score",
+    }
+    session = store.create(state)
+
+    async with sessions_app(store, tmp_path, session).run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, MappingScreen)
+        await pilot.pause()
+        screen = pilot.app.screen
+        first = screen.query_one("#role-sentence1", Select).value
+        second = screen.query_one("#role-sentence2", Select).value
+
+    assert first == "sentence_B"
+    assert second == "sentence_A"
 
 
 async def test_delete_asks_then_removes(format_file, tmp_path: Path) -> None:

@@ -149,7 +149,6 @@ class StTuiApp(App[None]):
         step = self.state.step
         if step in (Step.SOURCE, Step.MAPPING) or self.state.format is None:
             # The mapping screen needs the opened source, so open it again.
-            # NOTE: the mapping shown is detected anew, not the saved one.
             start = Path(self.state.source_path) if self.state.source_path else None
             self.push_screen(SourceScreen(self._source_root, start))
             return

@@ -80,7 +80,7 @@ class MappingScreen(WizardScreen):
                 yield Label("Format", classes="field-label")
                 yield Select(
                     [(fmt.title, name) for name, fmt in FORMATS.items()],
-                    value=self.detection.format,
+                    value=self._initial_choice()[0],
                     allow_blank=False,
                     id="format",
                     compact=True,
@@ -96,9 +96,22 @@ class MappingScreen(WizardScreen):
     async def on_mount(self) -> None:
         self._reopen_source()
         self._fill_table()
-        await self._build_role_selects(self.detection.format, self.detection.mapping)
+        await self._build_role_selects(*self._initial_choice())
         # Enter accepts the detected format and mapping; tab reaches the selects.
         self.query_one("#next", Button).focus()
+
+    def _initial_choice(self) -> tuple[str, dict[str, str]]:
+        """Return the saved format and mapping if they fit this file, else the detected.
+
+        A reopened session keeps the user's mapping instead of a new detection.
+        """
+        state = self.wizard.state
+        columns = set(self.source.columns)
+        if state.format in FORMATS and state.mapping:
+            roles = set(FORMATS[state.format].roles)
+            if set(state.mapping) <= roles and set(state.mapping.values()) <= columns:
+                return state.format, dict(state.mapping)
+        return self.detection.format, dict(self.detection.mapping)
 
     def _source_line(self) -> Text:
         text = Text()
@@ -177,8 +190,9 @@ class MappingScreen(WizardScreen):
         name = str(event.value)
         if name == self._roles_format:
             return
-        if name == self.detection.format:
-            mapping: dict[str, str | None] = dict(self.detection.mapping)
+        chosen_format, chosen_mapping = self._initial_choice()
+        if name == chosen_format:
+            mapping: dict[str, str | None] = dict(chosen_mapping)
         else:
             mapping = suggest_mapping(FORMATS[name], self.source.schema, self.rows)
         await self._build_role_selects(name, mapping)
