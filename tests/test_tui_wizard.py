@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
@@ -614,3 +616,31 @@ async def test_output_root_holds_run_folders(format_file, tmp_path: Path) -> Non
         app.state.format = "pair"
         assert app.default_output_dir() == runs / "pairs-pair"
         assert app.display_path(app.default_output_dir()) == "runs/pairs-pair"
+
+
+@pytest.mark.parametrize("number", [signal.SIGHUP, signal.SIGTERM])
+async def test_signal_stops_training_then_quits(tmp_path: Path, number: int) -> None:
+    app = StTuiApp(workdir=tmp_path)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, SourceScreen)
+        app.training_running = True
+        os.kill(os.getpid(), number)
+        await pilot.pause(0.2)
+        stop_requested = app.stop_event.is_set()
+        quit_after = app._quit_after_training
+
+    assert stop_requested
+    assert quit_after
+
+
+async def test_signal_without_training_quits(tmp_path: Path) -> None:
+    app = StTuiApp(workdir=tmp_path)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, SourceScreen)
+        os.kill(os.getpid(), signal.SIGTERM)
+        await pilot.pause(0.2)
+        exited = app._exit
+
+    assert exited

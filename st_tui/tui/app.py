@@ -7,7 +7,10 @@ never stops a run. Every screen reads and updates the one ``WizardState`` in
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import signal
 import threading
 from functools import partial
 from pathlib import Path
@@ -54,6 +57,8 @@ if TYPE_CHECKING:
     from st_tui.sessions.store import Session, SessionStore
 
 logger = logging.getLogger(__name__)
+
+STOP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
 
 RUNS_FOLDER = "st-tui-runs"
 TRAINING_GROUP = "training"
@@ -112,6 +117,7 @@ class StTuiApp(App[None]):
         self._reopen_on_mount = session
 
     def on_mount(self) -> None:
+        self._handle_stop_signals()
         root = self.workdir
         start_file = None
         if self.start_path is not None:
@@ -352,6 +358,29 @@ class StTuiApp(App[None]):
 
     def _post_training_event(self, event: Event) -> None:
         self.post_message(TrainingEventEmitted(event))
+
+    def _handle_stop_signals(self) -> None:
+        # A dropped SSH link sends SIGHUP and a shutdown sends SIGTERM: both stop a
+        # run after its current step, save a checkpoint, then quit.
+        loop = asyncio.get_running_loop()
+        for number in STOP_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(number, self.stop_on_signal, number)
+
+    def on_unmount(self) -> None:
+        with contextlib.suppress(RuntimeError):
+            loop = asyncio.get_running_loop()
+            for number in STOP_SIGNALS:
+                loop.remove_signal_handler(number)
+
+    def stop_on_signal(self, number: int) -> None:
+        """Quit on SIGHUP or SIGTERM, first stopping training with a checkpoint."""
+        logger.warning("Received %s", signal.Signals(number).name)
+        if not self.training_running:
+            self.exit()
+            return
+        self._quit_after_training = True
+        self.stop_event.set()
 
     def stop_training(self) -> None:
         """Ask the run to stop after the current step and save a checkpoint."""
