@@ -60,7 +60,7 @@ def _store(ctx: click.Context) -> SessionStore:
     envvar="ST_TUI_HOME",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Folder that holds the sessions [env: ST_TUI_HOME; default: the user data "
+    help="Folder that contains the sessions [env: ST_TUI_HOME; default: the user data "
     "folder, such as ~/.local/share/st-tui].",
 )
 @click.option(
@@ -122,7 +122,7 @@ def _attach_sessions(app: Any, store: SessionStore, session: Session | None) -> 
 def train(ctx: click.Context, config_path: Path) -> None:
     """Train headless from a YAML config, showing progress; exits 1 on failure.
 
-    Creates a session (its id is printed first) that holds the config, the progress
+    Creates a session (its id is printed first) that contains the config, the progress
     events and the log; the model is saved in output_dir/model. Ctrl+C, SIGTERM or
     SIGHUP stop after the current step and save a checkpoint that `st-tui resume ID`
     continues from.

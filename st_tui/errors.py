@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class StTuiError(Exception):
-    """A problem with the user's input or environment, with a message that says the fix.
+    """A problem with the user's input or environment; its message names the fix.
 
     The CLI prints the message on one line and exits non-zero; the wizard shows it in a
     dialog. Anything else that escapes is a bug.

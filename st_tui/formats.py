@@ -12,7 +12,7 @@ from enum import Enum
 
 
 class RoleKind(str, Enum):
-    """What a role's column holds."""
+    """The kind of value in a role's column."""
 
     TEXT = "text"
     LABEL = "label"

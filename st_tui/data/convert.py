@@ -1,6 +1,6 @@
 """Turn a mapped polars frame into the datasets.Dataset that the trainer reads.
 
-The dataset holds exactly the format's roles, in role order, named after the roles,
+The dataset contains exactly the format's roles, in role order, named after the roles,
 because sentence-transformers feeds a loss the columns in order and takes a column
 named ``label`` or ``score`` as the target.
 """

@@ -45,7 +45,7 @@ class SessionError(StTuiError):
 
 
 class SessionStatus(str, Enum):
-    """Where a session's training stands."""
+    """The state of a session's training run."""
 
     DRAFT = "draft"
     TRAINING = "training"
@@ -130,7 +130,7 @@ def _process_start_time(pid: int) -> float | None:
 
 
 def pid_alive(pid: int, start_time: float | None = None) -> bool:
-    """Whether a process runs with this pid and, when given, this start time.
+    """Check that a process runs with this pid and, when given, this start time.
 
     The start time guards against a new process that reused a dead one's pid.
     """
@@ -203,7 +203,7 @@ class Session:
         return self.record.status
 
     def is_running(self) -> bool:
-        """Whether a live process holds this session's run lock."""
+        """Check whether a live process has this session's run lock."""
         lock = self._read_lock()
         return lock is not None and pid_alive(lock["pid"], lock.get("start_time"))
 
@@ -220,7 +220,7 @@ class Session:
 
     @contextlib.contextmanager
     def run_lock(self) -> Iterator[None]:
-        """Hold the run lock while training, so a dead run can be told from a live one.
+        """Hold the run lock while training, so a dead run is not taken for a live one.
 
         Raises:
             SessionError: when another live process is training this session.

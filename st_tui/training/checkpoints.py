@@ -6,7 +6,7 @@ from pathlib import Path
 
 
 def newest_complete_checkpoint(folder: Path) -> Path | None:
-    """Return the highest checkpoint-N folder that holds trainer_state.json.
+    """Return the highest checkpoint-N folder that contains trainer_state.json.
 
     trainer_state.json is written last, so a folder without it is a checkpoint that a
     crash cut short.

@@ -100,7 +100,7 @@ class TrainingCancelled(Event):
 
 @dataclass
 class TrainingFailed(Event):
-    """Training stopped on an error; ``message`` says what failed and what to do."""
+    """Training stopped on an error; ``message`` names what failed and what to do."""
 
     message: str
     step: int = 0

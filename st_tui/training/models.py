@@ -37,13 +37,13 @@ def bundled_model_path() -> Path | None:
 
 
 def hub_offline() -> bool:
-    """Whether the Hugging Face Hub is switched off by HF_HUB_OFFLINE."""
+    """Check whether HF_HUB_OFFLINE switches the Hugging Face Hub off."""
     value = os.environ.get("HF_HUB_OFFLINE", "").strip().lower()
     return value in {"1", "true", "yes", "on"}
 
 
 def is_model_folder(path: Path) -> bool:
-    """Whether a folder holds a Sentence Transformers or Transformers model."""
+    """Check whether a folder contains a Sentence Transformers model."""
     return (path / "modules.json").is_file() or (path / "config.json").is_file()
 
 
