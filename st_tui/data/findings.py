@@ -105,11 +105,17 @@ def rows_where(frame: pl.LazyFrame, condition: pl.Expr) -> tuple[list[int], int]
 
     ``frame`` must carry the ``__row__`` column.
     """
-    hits = frame.filter(condition).select(ROW)
-    count = int(run(hits.select(pl.len())).item())
+    # One query for both, so that the file is read once rather than twice.
+    found = run(
+        frame.filter(condition).select(
+            pl.len().alias("count"),
+            pl.col(ROW).head(MAX_ROWS_LISTED).implode().alias("rows"),
+        )
+    )
+    count = int(found.get_column("count").item())
     if not count:
         return [], 0
-    rows = run(hits.head(MAX_ROWS_LISTED)).get_column(ROW).to_list()
+    rows = found.get_column("rows").item().to_list()
     return [int(r) for r in rows], count
 
 
