@@ -94,10 +94,15 @@ def wizard(ctx: click.Context, path: Path | None, output_root: Path | None) -> N
     """Open the wizard, on PATH (a data file or a folder to browse) if given."""
     if path is not None and not path.exists():
         fail(f"{path}: file or folder not found. Check the path and try again.", 2)
-    store = _store(ctx)
+    from st_tui.sessions.home import resolve_home
+
+    # The store (and pydantic) loads only with a session to reopen: the first
+    # screen of a plain start needs just the home folder.
+    store: SessionStore | Path = resolve_home(ctx.find_root().params.get("home"))
     session_id = ctx.find_root().params.get("session_id")
     session = None
     if session_id:
+        store = _store(ctx)
         try:
             session = store.load(session_id)
         except StTuiError as error:
@@ -106,14 +111,8 @@ def wizard(ctx: click.Context, path: Path | None, output_root: Path | None) -> N
     from st_tui.tui.app import StTuiApp
 
     app = StTuiApp(start_path=path, workdir=Path.cwd(), output_root=output_root)
-    _attach_sessions(app, store, session)
+    app.attach_sessions(store, session)
     app.run()
-
-
-def _attach_sessions(app: Any, store: SessionStore, session: Session | None) -> None:
-    # The wizard takes a session store and a session to reopen when it supports them.
-    if hasattr(app, "attach_sessions"):
-        app.attach_sessions(store, session)
 
 
 @cli.command()

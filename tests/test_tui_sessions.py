@@ -44,7 +44,10 @@ def sessions_app(store: SessionStore, workdir: Path, session=None) -> StTuiApp:
     return app
 
 
-async def test_sessions_screen_lists_sessions(format_file, tmp_path: Path) -> None:
+@pytest.mark.parametrize("attach", ["store", "home folder"])
+async def test_sessions_screen_lists_sessions(
+    format_file, tmp_path: Path, attach: str
+) -> None:
     store = SessionStore(tmp_path / "home")
     source = format_file("pair_score")
     first = store.create(parameters_state(source), name="first")
@@ -52,8 +55,11 @@ async def test_sessions_screen_lists_sessions(format_file, tmp_path: Path) -> No
     damaged = store.root / "broken"
     damaged.mkdir()
     (damaged / "session.json").write_text("{not json", encoding="utf-8")
+    app = StTuiApp(workdir=tmp_path)
+    # The CLI attaches the home folder, and the wizard opens the store from it.
+    app.attach_sessions(store if attach == "store" else store.home, None)
 
-    async with sessions_app(store, tmp_path).run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, SessionsScreen)
         table = pilot.app.screen.query_one(DataTable)
         keys = [row.key.value for row in table.ordered_rows]
@@ -66,6 +72,19 @@ async def test_no_sessions_starts_at_source(tmp_path: Path) -> None:
     store = SessionStore(tmp_path / "home")
     async with sessions_app(store, tmp_path).run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, SourceScreen)
+
+
+async def test_home_folder_store_saves_session(format_file, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    app = StTuiApp(start_path=format_file("pair"), workdir=tmp_path)
+    app.attach_sessions(home, None)
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, MappingScreen)
+
+    sessions, damaged = SessionStore(home).list()
+    assert [s.state.step for s in sessions] == [Step.MAPPING]
+    assert damaged == []
 
 
 async def test_reopen_fills_parameters(format_file, tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 import polars as pl
 
 from st_tui.data.encoding import plain_utf8_copy
-from st_tui.data.source import SUPPORTED, Source, content_suffix, first_line
+from st_tui.data.file_types import SUPPORTED
+from st_tui.data.source import Source, content_suffix, first_line
 from st_tui.errors import DataError
 
 VALIDATION_SPLITS = ("validation", "valid", "dev", "val")

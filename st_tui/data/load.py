@@ -18,6 +18,16 @@ from pathlib import Path
 import polars as pl
 
 from st_tui.data.encoding import HEAD_BYTES, decode_head, plain_utf8_copy, work_dir
+from st_tui.data.file_types import (
+    ARROW_SUFFIXES,
+    COMPRESSION_SUFFIXES,
+    JSON_SUFFIXES,
+    JSONL_SUFFIXES,
+    PARQUET_SUFFIXES,
+    SPREADSHEET_SUFFIXES,
+    SUPPORTED,
+    TEXT_SUFFIXES,
+)
 from st_tui.data.folders import (
     looks_like_hub_id,
     open_arrow,
@@ -32,16 +42,8 @@ from st_tui.data.json_files import (
     open_jsonl,
 )
 from st_tui.data.source import (
-    ARROW_SUFFIXES,
-    COMPRESSION_SUFFIXES,
     INFER_SCHEMA_ROWS,
-    JSON_SUFFIXES,
-    JSONL_SUFFIXES,
-    PARQUET_SUFFIXES,
     SKIP_HINT,
-    SPREADSHEET_SUFFIXES,
-    SUPPORTED,
-    TEXT_SUFFIXES,
     Source,
     content_suffix,
     first_line,

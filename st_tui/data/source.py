@@ -14,19 +14,11 @@ from st_tui.data.encoding import (
     plain_utf8_copy,
     read_head,
 )
+from st_tui.data.file_types import (
+    COMPRESSION_SUFFIXES,
+)
 from st_tui.data.text import separator_name
 from st_tui.errors import DataError
-
-TEXT_SUFFIXES = {".csv", ".tsv", ".tab", ".txt", ".psv"}
-JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-JSON_SUFFIXES = {".json"}
-PARQUET_SUFFIXES = {".parquet", ".pq"}
-ARROW_SUFFIXES = {".arrow", ".feather", ".ipc"}
-SPREADSHEET_SUFFIXES = {".xlsx", ".xls", ".ods"}
-COMPRESSION_SUFFIXES = {".gz", ".zst"}
-SUPPORTED = sorted(
-    TEXT_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | PARQUET_SUFFIXES | ARROW_SUFFIXES
-)
 
 INFER_SCHEMA_ROWS = 10_000
 SKIP_HINT = "or skip bad lines (`st-tui check --skip-bad-lines`)"

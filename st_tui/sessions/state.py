@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from st_tui.sessions.steps import Step
 from st_tui.training.config import DataConfig, TrainConfig, TrainingParams
 
-
-class Step(str, Enum):
-    """The wizard's steps, in order."""
-
-    SOURCE = "source"
-    MAPPING = "mapping"
-    PARAMETERS = "parameters"
-    REVIEW = "review"
-    TRAINING = "training"
-    RESULT = "result"
+__all__ = ["Step", "WizardState"]
 
 
 class WizardState(BaseModel):

@@ -33,10 +33,13 @@ from pydantic import BaseModel, Field, ValidationError
 
 from st_tui.errors import StTuiError
 from st_tui.sessions.atomic import atomic_write_text
+from st_tui.sessions.home import (
+    SESSIONS_FOLDER,
+    resolve_home,
+)
 from st_tui.sessions.state import Step, WizardState
 
 SCHEMA_VERSION = 1
-HOME_ENVIRONMENT_VARIABLE = "ST_TUI_HOME"
 FINGERPRINT_BYTES = 1 << 20
 
 
@@ -106,18 +109,6 @@ class SessionRecord(BaseModel):
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def resolve_home(option: str | Path | None = None) -> Path:
-    """Return the st-tui home: the option, then $ST_TUI_HOME, then the user data dir."""
-    if option:
-        return Path(option).expanduser()
-    from_environment = os.environ.get(HOME_ENVIRONMENT_VARIABLE)
-    if from_environment:
-        return Path(from_environment).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("st-tui", appauthor=False))
 
 
 def _process_start_time(pid: int) -> float | None:
@@ -334,7 +325,7 @@ class SessionStore:
 
     def __init__(self, home: str | Path | None = None) -> None:
         self.home = resolve_home(home)
-        self.root = self.home / "sessions"
+        self.root = self.home / SESSIONS_FOLDER
 
     def create(
         self, state: WizardState | None = None, name: str | None = None

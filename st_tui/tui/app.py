@@ -16,23 +16,16 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-import polars as pl
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
 
-from st_tui.data.load import COMPRESSION_SUFFIXES, SUPPORTED, Source
+from st_tui.data.file_types import COMPRESSION_SUFFIXES, SUPPORTED
 from st_tui.errors import StTuiError
 from st_tui.formats import FORMATS
 from st_tui.sessions.atomic import atomic_write_text
-from st_tui.sessions.state import Step, WizardState
-from st_tui.training.config import (
-    LOSSES,
-    TrainConfig,
-    TrainingParams,
-    load_config,
-    save_config,
-)
+from st_tui.sessions.home import has_sessions
+from st_tui.sessions.steps import Step
 from st_tui.training.events import (
     Event,
     TrainingCancelled,
@@ -43,18 +36,17 @@ from st_tui.training.models import BUNDLED_NAME
 from st_tui.tui.messages import TrainingEventEmitted
 from st_tui.tui.screens.confirm import ConfirmModal
 from st_tui.tui.screens.error import ErrorModal
-from st_tui.tui.screens.mapping import MappingScreen
-from st_tui.tui.screens.parameters import ParametersScreen
-from st_tui.tui.screens.result import ResultScreen
-from st_tui.tui.screens.review import ReviewScreen
-from st_tui.tui.screens.sessions import SessionsScreen
 from st_tui.tui.screens.source import SourceScreen
-from st_tui.tui.screens.training import TrainingScreen
 from st_tui.tui.training_worker import train_in_worker
 from st_tui.tui.widgets.data_file_tree import is_dataset_folder
 
 if TYPE_CHECKING:
+    import polars as pl
+
+    from st_tui.data.source import Source
+    from st_tui.sessions.state import WizardState
     from st_tui.sessions.store import Session, SessionStore
+    from st_tui.training.config import TrainConfig, TrainingParams
 
 logger = logging.getLogger(__name__)
 
@@ -95,25 +87,57 @@ class StTuiApp(App[None]):
         self.workdir = (workdir or Path.cwd()).expanduser().resolve()
         self.output_root = output_root
         self.start_path = start_path
-        self.state = WizardState()
+        self._state: WizardState | None = None
         self.training_events: list[Event] = []
         self.training_running = False
         self.stop_event = threading.Event()
         self._quit_after_training = False
-        self.store: SessionStore | None = None
+        self._store: SessionStore | None = None
+        self._store_home: Path | None = None
         self.session: Session | None = None
         self._reopen_on_mount: Session | None = None
         self._training_session: Session | None = None
         self._training_resume = False
         self._source_root = self.workdir
 
-    def attach_sessions(self, store: SessionStore, session: Session | None) -> None:
+    @property
+    def state(self) -> WizardState:
+        """The choices made so far, created on first use.
+
+        The state model imports pydantic, which the first screen does not need.
+        """
+        if self._state is None:
+            from st_tui.sessions.state import WizardState
+
+            self._state = WizardState()
+        return self._state
+
+    @state.setter
+    def state(self, state: WizardState) -> None:
+        self._state = state
+
+    @property
+    def store(self) -> SessionStore | None:
+        """The session store attached to the wizard, opened on first use."""
+        if self._store is None and self._store_home is not None:
+            from st_tui.sessions.store import SessionStore
+
+            self._store = SessionStore(self._store_home)
+        return self._store
+
+    def attach_sessions(
+        self, store: SessionStore | Path, session: Session | None
+    ) -> None:
         """Save the wizard into sessions of ``store``, reopening ``session`` if given.
 
-        Call it before the App runs. Without a store, the state is written to
-        <output folder>/session.json instead.
+        ``store`` is a SessionStore or the home folder of one, which is opened when
+        first needed. Call it before the App runs. Without a store, the state is
+        written to <output folder>/session.json instead.
         """
-        self.store = store
+        if isinstance(store, Path):
+            self._store_home = store
+        else:
+            self._store = store
         self._reopen_on_mount = session
 
     def on_mount(self) -> None:
@@ -130,14 +154,20 @@ class StTuiApp(App[None]):
                 start_file = start
         self._source_root = root
         self.push_screen(SourceScreen(root, start_file))
-        if self.store is None:
+        if self._store is None and self._store_home is None:
             return
         if self._reopen_on_mount is not None:
             self.reopen_session(self._reopen_on_mount)
-        elif self.start_path is None:
-            sessions, damaged = self.store.list()
-            if sessions or damaged:
-                self.push_screen(SessionsScreen())
+        elif self.start_path is None and self._has_sessions():
+            from st_tui.tui.screens.sessions import SessionsScreen
+
+            self.push_screen(SessionsScreen())
+
+    def _has_sessions(self) -> bool:
+        if self._store is not None:
+            sessions, damaged = self._store.list()
+            return bool(sessions or damaged)
+        return self._store_home is not None and has_sessions(self._store_home)
 
     # Sessions: the wizard's state lives in one session of the store when attached.
 
@@ -152,6 +182,10 @@ class StTuiApp(App[None]):
         self.training_events = []
         if self.state.result is None and session.record.model_path:
             self.state.result = _result_of(session)
+        from st_tui.tui.screens.parameters import ParametersScreen
+        from st_tui.tui.screens.result import ResultScreen
+        from st_tui.tui.screens.review import ReviewScreen
+
         step = self.state.step
         if step in (Step.SOURCE, Step.MAPPING) or self.state.format is None:
             # The mapping screen needs the opened source, so open it again.
@@ -174,7 +208,7 @@ class StTuiApp(App[None]):
     def new_session(self) -> None:
         """Forget the current session so the next step that has a source makes one."""
         self.session = None
-        self.state = WizardState()
+        self._state = None
         self.training_events = []
 
     # Paths shown to and typed by the user are relative to the working folder.
@@ -214,6 +248,8 @@ class StTuiApp(App[None]):
 
     def open_mapping(self, source: Source, rows: pl.DataFrame) -> None:
         """Record the chosen source and show its preview and mapping."""
+        from st_tui.tui.screens.mapping import MappingScreen
+
         self.state.source_path = str(source.path.resolve())
         self.state.step = Step.MAPPING
         self.save_state()
@@ -221,6 +257,9 @@ class StTuiApp(App[None]):
 
     def finish_mapping(self, fmt: str, mapping: dict[str, str]) -> None:
         """Record the format and mapping and show the parameters."""
+        from st_tui.training.config import LOSSES
+        from st_tui.tui.screens.parameters import ParametersScreen
+
         self.state.format = fmt
         self.state.mapping = mapping
         if self.state.training.loss not in LOSSES[fmt]:
@@ -237,6 +276,8 @@ class StTuiApp(App[None]):
         output_dir: str,
     ) -> None:
         """Record the model and parameters and show the config for review."""
+        from st_tui.tui.screens.review import ReviewScreen
+
         if params.loss == FORMATS[self.state.format or "pair"].default_loss:
             params = params.model_copy(update={"loss": None})
         self.state.model = model
@@ -294,6 +335,9 @@ class StTuiApp(App[None]):
 
         With ``resume``, the run continues from the newest complete checkpoint.
         """
+        from st_tui.training.config import save_config
+        from st_tui.tui.screens.training import TrainingScreen
+
         if self.training_running:
             self.notify("Training is already running.", severity="warning")
             return
@@ -341,6 +385,9 @@ class StTuiApp(App[None]):
 
     def resume_session_training(self, session: Session) -> None:
         """Continue a session's run from its newest complete checkpoint."""
+        from st_tui.sessions.state import WizardState
+        from st_tui.training.config import load_config
+
         self.session = session
         self.state = session.state
         try:
@@ -389,6 +436,8 @@ class StTuiApp(App[None]):
             self.notify("Stopping after the current step and saving a checkpoint…")
 
     def on_training_event_emitted(self, message: TrainingEventEmitted) -> None:
+        from st_tui.tui.screens.training import TrainingScreen
+
         event = message.event
         self.training_events.append(event)
         for screen in self.screen_stack:
@@ -450,6 +499,8 @@ class StTuiApp(App[None]):
 
     def show_result(self) -> None:
         """Show the result of the finished run."""
+        from st_tui.tui.screens.result import ResultScreen
+
         self.push_screen(ResultScreen())
 
     def start_over(self) -> None:

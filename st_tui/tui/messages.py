@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import polars as pl
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from st_tui.data.check import Finding
-from st_tui.data.load import Source
-from st_tui.training.events import Event
+if TYPE_CHECKING:
+    import polars as pl
+
+    from st_tui.data.findings import Finding
+    from st_tui.data.source import Source
+    from st_tui.training.events import Event
 
 
 class TrainingEventEmitted(Message):

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from st_tui.errors import StTuiError
-from st_tui.training.config import TrainConfig
 from st_tui.training.events import EventHandler, JsonlSink, fan_out
 
 if TYPE_CHECKING:
     from st_tui.sessions.store import Session
+    from st_tui.training.config import TrainConfig
 
 logger = logging.getLogger(__name__)
 

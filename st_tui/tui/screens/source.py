@@ -13,9 +13,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DirectoryTree, Footer, Input, Label, Static
 
-from st_tui.data.load import open_source, preview
 from st_tui.errors import DataError
-from st_tui.sessions.state import Step
+from st_tui.sessions.steps import Step
 from st_tui.tui.messages import SourceFailed, SourceOpened
 from st_tui.tui.screens.base import WizardScreen
 from st_tui.tui.widgets.data_file_tree import DataFileTree, is_dataset_folder
@@ -37,6 +36,7 @@ class SourceScreen(WizardScreen):
         super().__init__()
         self.root = root
         self.start_path = start_path
+        self._resumed = False
 
     def compose(self) -> ComposeResult:
         yield StepIndicator(Step.SOURCE)
@@ -69,7 +69,10 @@ class SourceScreen(WizardScreen):
 
     def on_screen_resume(self) -> None:
         # Files may have appeared since the tree was read, such as a run's output.
-        self.query_one(DataFileTree).reload()
+        # The first resume comes right after the tree's own first read.
+        if self._resumed:
+            self.query_one(DataFileTree).reload()
+        self._resumed = True
 
     @on(DirectoryTree.FileSelected)
     def _file_selected(self, event: DirectoryTree.FileSelected) -> None:
@@ -138,7 +141,10 @@ class SourceScreen(WizardScreen):
         )
 
     def _open_in_worker(self, path: Path) -> None:
-        # Runs in a worker thread: it reports only through messages.
+        # Runs in a worker thread: it reports only through messages. The data layer
+        # (and polars) is imported here, off the first screen's start-up.
+        from st_tui.data.load import open_source, preview
+
         try:
             source = open_source(path)
             rows = preview(source, PREVIEW_ROWS)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import DirectoryTree
 
-from st_tui.data.load import COMPRESSION_SUFFIXES, SUPPORTED
+from st_tui.data.file_types import COMPRESSION_SUFFIXES, SUPPORTED
 
 
 def is_data_file(path: Path) -> bool:

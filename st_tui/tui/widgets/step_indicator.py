@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from st_tui.sessions.state import Step
+from st_tui.sessions.steps import Step
 
 STEP_TITLES: dict[Step, str] = {
     Step.SOURCE: "Source",
