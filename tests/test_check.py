@@ -600,3 +600,97 @@ def test_data_layer_imports_stay_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert output.stdout.strip() == "[]"
+
+
+def messy_score_lines() -> list[str]:
+    """Return pair_score CSV lines with repeats, empty texts, padding, bad scores."""
+    lines = ["sentence1,sentence2,score"]
+    for i, (a, b) in enumerate(zip(distinct(30, "x"), distinct(30, "y"), strict=True)):
+        lines.append(f"{a},{b},{i / 10}")
+    lines[4] = lines[3]
+    lines[9] = lines[3]
+    lines[6] = ",y only,0.5"
+    lines[7] = '"  padded  ",y padded,0.25'
+    lines[12] = "x bad,y bad,high"
+    lines[15] = "x long " + "word " * 120 + ",y,0.1"
+    return lines
+
+
+MESSY_TEXT = "\n".join(messy_score_lines())
+LAYOUTS = {
+    "clean": MESSY_TEXT + "\n",
+    "empty_lines_before": "\n\n" + MESSY_TEXT + "\n",
+    "empty_lines_after": MESSY_TEXT + "\n\n\n",
+    "empty_lines_between": MESSY_TEXT.replace("\nx 2", "\n\nx 2"),
+    "crlf": "\r\n".join(messy_score_lines()) + "\r\n\r\n",
+    "quoted_newline": MESSY_TEXT + '\n"x\nsplit",y,0.3\n',
+}
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_check_all_matches_lazy_checks(tmp_path: Path, layout: str) -> None:
+    from st_tui.data.check import check_all, read_rows
+
+    path = tmp_path / f"{layout}.csv"
+    path.write_bytes(LAYOUTS[layout].encode())
+    source = open_source(path)
+    options: dict[str, Any] = {"batch_size": 64, "max_seq_length": 32}
+    fmt = FORMATS["pair_score"]
+    assert read_rows(source).in_memory
+    once = check_all(source, fmt, SCORE, **options)
+    lazy = check_source(source) + check_data(source.frame, fmt, SCORE, **options)
+    assert [f.to_dict() for f in once] == [f.to_dict() for f in lazy]
+    assert codes(once) >= {"duplicate_rows", "empty_text", "score_not_number"}
+
+
+def test_check_all_matches_lazy_jsonl(tmp_path: Path) -> None:
+    from st_tui.data.check import check_all
+
+    records = [
+        {"sentence1": a, "sentence2": b, "score": i % 7}
+        for i, (a, b) in enumerate(
+            zip(distinct(30, "x"), distinct(30, "y"), strict=True)
+        )
+    ]
+    records[5] = records[2]
+    records[8]["sentence1"] = "   "
+    records[9]["sentence2"] = None
+    path = tmp_path / "scores.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n\n")
+    source = open_source(path)
+    fmt = FORMATS["pair_score"]
+    once = check_all(source, fmt, SCORE, batch_size=64, max_seq_length=32)
+    lazy = check_source(source) + check_data(
+        source.frame, fmt, SCORE, batch_size=64, max_seq_length=32
+    )
+    assert [f.to_dict() for f in once] == [f.to_dict() for f in lazy]
+    assert codes(once) >= {"duplicate_rows", "empty_text", "score_out_of_range"}
+
+
+def test_source_empty_line_mismatch(tmp_path: Path) -> None:
+    from st_tui.data.check import check_all
+
+    path = tmp_path / "gap.csv"
+    path.write_text("anchor,positive\na one,b one\n\na two,b two\n")
+    finding = only(
+        check_all(open_source(path), FORMATS["pair"], PAIR), "row_count_mismatch"
+    )
+    assert finding.facts == {"rows": 3, "lines": 2}
+
+
+def test_large_file_stays_lazy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from st_tui.data import check
+    from st_tui.data.check import check_all, read_rows
+
+    text = "\n".join(messy_score_lines()) + "\n\n"
+    path = tmp_path / "big.csv"
+    path.write_text(text)
+    source = open_source(path)
+    fmt = FORMATS["pair_score"]
+    in_memory = check_all(source, fmt, SCORE, max_seq_length=32)
+    monkeypatch.setattr(check, "IN_MEMORY_SHARE", 0.0)
+    parsed = read_rows(source)
+    assert not parsed.in_memory
+    assert parsed.count == len(text.splitlines()) - 1
+    lazy = check_all(source, fmt, SCORE, max_seq_length=32)
+    assert [f.to_dict() for f in lazy] == [f.to_dict() for f in in_memory]

@@ -7,12 +7,13 @@ import gzip
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from st_tui.data.check import check_data, check_source
+from st_tui.data.check import check_all, check_data, check_source
 from st_tui.data.detect import detect_format
 from st_tui.data.load import collect, open_source, preview
 from st_tui.errors import DataError
@@ -122,3 +123,43 @@ def test_nul_bytes_each_suffix(tmp_path: Path, suffix: str) -> None:
     path.write_bytes(b"\x00" * 100)
     with pytest.raises(DataError):
         exercise(path)
+
+
+def findings_both_ways(path: Path) -> tuple[list[dict[str, object]], ...]:
+    """Check a file after one parse into memory, and with a scan per check."""
+    source = open_source(path)
+    detection = detect_format(source.schema, preview(source, 20))
+    fmt = FORMATS[detection.format]
+    if not all(role in detection.mapping for role in fmt.roles):
+        return [], []
+    options: dict[str, Any] = {"max_seq_length": 8, "batch_size": 4}
+    once = check_all(source, fmt, detection.mapping, **options)
+    lazy = check_source(source) + check_data(
+        source.frame, fmt, detection.mapping, **options
+    )
+    return [f.to_dict() for f in once], [f.to_dict() for f in lazy]
+
+
+@PROPERTY_SETTINGS
+@given(
+    rows=st.lists(st.lists(cell, min_size=2, max_size=3), max_size=12),
+    delimiter=st.sampled_from([",", "\t"]),
+    empty_lines=st.lists(st.integers(min_value=0, max_value=13), max_size=3),
+)
+def test_read_once_matches_lazy(
+    tmp_path: Path, rows: list[list[object]], delimiter: str, empty_lines: list[int]
+) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerows(
+        [["anchor", "positive", "score"][: len(rows[0]) if rows else 2], *rows]
+    )
+    lines = buffer.getvalue().split("\r\n")
+    for position in sorted(empty_lines, reverse=True):
+        lines.insert(min(position, len(lines)), "")
+    path = tmp_path / "rows.csv"
+    path.write_text("\n".join(lines))
+    try:
+        once, lazy = findings_both_ways(path)
+    except DataError:
+        return
+    assert once == lazy

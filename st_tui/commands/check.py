@@ -54,14 +54,20 @@ def build_report(
     Raises:
         DataError: when the source cannot be read or the mapping is invalid.
     """
-    from st_tui.data.check import check_data, check_source, validate_mapping
+    from st_tui.data.check import (
+        check_data,
+        check_source,
+        read_rows,
+        validate_mapping,
+    )
     from st_tui.data.detect import detect_format, explain, suggest_mapping
-    from st_tui.data.findings import blocking
-    from st_tui.data.load import open_source, preview
+    from st_tui.data.findings import ROW, blocking, run
+    from st_tui.data.load import open_source
 
     source = open_source(path, skip_bad_lines=skip_bad_lines)
-    source_findings = check_source(source)
-    sample = preview(source, 200)
+    parsed = read_rows(source)
+    source_findings = check_source(source, parsed)
+    sample = run(parsed.frame.head(200).drop(ROW))
     schema = source.schema
     detection = detect_format(schema, sample)
 
@@ -81,7 +87,7 @@ def build_report(
 
     tokenizer = _load_tokenizer(tokenizer_name) if tokenizer_name else None
     findings = source_findings + check_data(
-        source.frame,
+        parsed.frame,
         fmt,
         mapping,
         max_seq_length=max_seq_length,

@@ -9,6 +9,7 @@ over rows. Only the optional tokenizer count reads a sample of texts into Python
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -41,14 +42,20 @@ from st_tui.formats import Format, RoleKind
 __all__ = [
     "ROW",
     "Finding",
+    "ParsedRows",
     "Severity",
     "blocking",
     "check_all",
     "check_basic",
     "check_data",
     "check_source",
+    "read_rows",
     "validate_mapping",
 ]
+
+# A delimited or JSON Lines file up to this share of the available memory is
+# collected into memory for the checks (see read_rows).
+IN_MEMORY_SHARE = 0.25
 
 BASIC_CODES = {
     "no_rows",
@@ -252,23 +259,86 @@ def _check_validation(
     return findings
 
 
-def check_source(source: Source) -> list[Finding]:
-    """Check how a source was read: every row parses, rows match lines, skips.
+@dataclass
+class ParsedRows:
+    """Every row of a source, parsed once: the frame the checks query, and facts.
 
-    Reads the whole file once (streaming) and, for delimited text, counts its lines
-    to catch quoting that merged or split rows.
+    ``frame`` carries the ``__row__`` numbers. ``in_memory`` is True when it was
+    collected into memory. ``null_rows`` counts the rows whose every field is null,
+    which polars returns for empty lines; None when not counted.
+    """
+
+    frame: pl.LazyFrame
+    count: int
+    in_memory: bool
+    null_rows: int | None = None
+
+
+def read_rows(source: Source) -> ParsedRows:
+    """Parse every row and field of a source once, for the checks to query.
+
+    A delimited or JSON Lines file that fits in memory is collected, so that the
+    checks query memory instead of each parsing the file again. Other sources, and
+    files too large for memory, stay lazy and every check scans them again.
 
     Raises:
         DataError: when a row cannot be parsed, naming the line where known.
     """
-    # Counting nulls makes polars parse every field, so a value of the wrong type
-    # far down the file fails here rather than in a later check.
-    parse_all = [pl.col(c).null_count() for c in source.columns]
+    indexed = with_row_numbers(source.frame)
     try:
-        counted = source.frame.select(pl.len().alias(ROW), *parse_all)
-        rows = int(counted.collect(engine="streaming").get_column(ROW).item())
+        if not _fits_in_memory(source):
+            return ParsedRows(indexed, _count_rows(indexed), in_memory=False)
+        # Memory for speed: the collected rows take about the file's size plus 16
+        # bytes per text field (the polars string view), and save a parse per check.
+        loaded = indexed.collect()
     except pl.exceptions.PolarsError as error:
         raise explain_read_error(source, error) from None
+    all_null = pl.all_horizontal(pl.all().exclude(ROW).is_null())
+    null_rows = int(loaded.select(all_null.sum()).item())
+    return ParsedRows(loaded.lazy(), loaded.height, in_memory=True, null_rows=null_rows)
+
+
+def _count_rows(frame: pl.LazyFrame) -> int:
+    """Count the rows with one streaming pass that parses every field."""
+    # Counting nulls makes polars parse every field, so a value of the wrong type
+    # far down the file fails here rather than in a later check.
+    counted = frame.select(
+        pl.len().alias("__rows__"), pl.all().exclude(ROW).null_count()
+    )
+    return int(counted.collect(engine="streaming").get_column("__rows__").item())
+
+
+def _fits_in_memory(source: Source) -> bool:
+    """Tell whether a text source is small enough to collect for the checks."""
+    if source.text_path is None:
+        return False
+    import psutil
+
+    size = source.text_path.stat().st_size
+    return bool(size <= psutil.virtual_memory().available * IN_MEMORY_SHARE)
+
+
+def check_source(source: Source, parsed: ParsedRows | None = None) -> list[Finding]:
+    """Check how a source was read: every row parses, rows match lines, skips.
+
+    Args:
+        source: the opened source.
+        parsed: the rows from ``read_rows``; when None, the whole file is read
+            once (streaming) to count its rows and parse every field.
+
+    For delimited text, counts the file's lines to catch quoting that merged or
+    split rows.
+
+    Raises:
+        DataError: when a row cannot be parsed, naming the line where known.
+    """
+    if parsed is None:
+        try:
+            rows = _count_rows(with_row_numbers(source.frame))
+        except pl.exceptions.PolarsError as error:
+            raise explain_read_error(source, error) from None
+    else:
+        rows = parsed.count
 
     findings: list[Finding] = []
     if source.skipped_lines:
@@ -287,8 +357,14 @@ def check_source(source: Source) -> list[Finding]:
             )
         )
     if source.separator is not None and source.text_path is not None:
-        lines = count_lines(source.text_path) - (1 if source.has_header else 0)
-        lines -= len(source.skipped_lines)
+        other_lines = (1 if source.has_header else 0) + len(source.skipped_lines)
+        expected = None
+        if parsed is not None and parsed.null_rows == 0:
+            # polars returns an empty line as a row of nulls, and skips the empty
+            # lines above the header, so with no such row and as many lines as
+            # rows the file has no empty line to look for.
+            expected = rows + other_lines
+        lines = count_lines(source.text_path, expected=expected) - other_lines
         if lines != rows:
             findings.append(_row_line_mismatch(source, rows, lines))
     return findings
@@ -334,7 +410,8 @@ def check_all(
     Raises:
         DataError: when the rows cannot be read, or a fix names a missing column.
     """
-    findings = check_source(source)
-    frame = apply_fixes(source.frame, fixes, keep_row_numbers=True)
+    parsed = read_rows(source)
+    findings = check_source(source, parsed)
+    frame = apply_fixes(parsed.frame, fixes, keep_row_numbers=True)
     options.setdefault("validation_frame", source.validation_frame)
     return findings + check_data(frame, fmt, mapping, **options)
