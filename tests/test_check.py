@@ -694,3 +694,29 @@ def test_large_file_stays_lazy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert parsed.count == len(text.splitlines()) - 1
     lazy = check_all(source, fmt, SCORE, max_seq_length=32)
     assert [f.to_dict() for f in lazy] == [f.to_dict() for f in in_memory]
+
+
+def test_repeated_rows_match_exact() -> None:
+    from st_tui.data.check_rows import repeated_rows
+    from st_tui.data.findings import ROW
+
+    frame = pl.DataFrame(
+        {
+            "text": ["a", "a", None, None, "b", "a", "", "", "b", "c"] * 150,
+            "score": [0.0, -0.0, None, None, float("nan"), 0.0, 1.0, 1.0] * 150
+            + [float("nan"), 2.0] * 150,
+        }
+    ).with_row_index(ROW, offset=1)
+    exact = frame.filter(~pl.struct("text", "score").is_first_distinct())
+    rows, count = repeated_rows(frame.lazy(), ["text", "score"])
+    assert count == exact.height
+    assert rows == exact.get_column(ROW).head(1000).to_list()
+
+
+def test_repeated_rows_none() -> None:
+    from st_tui.data.check_rows import repeated_rows
+    from st_tui.data.findings import ROW
+
+    frame = pl.DataFrame({"a": ["x", "y", "x"], "b": ["1", "1", "2"]})
+    indexed = frame.with_row_index(ROW, offset=1).lazy()
+    assert repeated_rows(indexed, ["a", "b"]) == ([], 0)

@@ -20,6 +20,8 @@ from st_tui.formats import Format
 
 # Repeated texts become a warning when more than this share of rows repeat one.
 REPEAT_WARNING_SHARE = 0.2
+# An odd multiplier that mixes the column hashes into one row hash, as in FNV.
+ROW_HASH_FACTOR = 1_099_511_628_211
 
 
 def check_rows(
@@ -48,8 +50,7 @@ def check_rows(
     columns = [mapping[role] for role in fmt.roles]
     if has_nested(indexed, columns):
         return findings
-    repeat = ~pl.struct(columns).is_first_distinct()
-    rows, count = rows_where(indexed, repeat)
+    rows, count = repeated_rows(indexed, columns)
     if count:
         findings.append(
             Finding(
@@ -65,6 +66,26 @@ def check_rows(
             )
         )
     return findings
+
+
+def repeated_rows(frame: pl.LazyFrame, columns: list[str]) -> tuple[list[int], int]:
+    """Return the first rows that repeat an earlier row in ``columns``, and the count.
+
+    Comparing whole rows is slow, so a hash of each row picks the candidates: a row
+    can repeat another only if their hashes are equal. The exact comparison then
+    runs on those rows alone, which include every earlier copy of a repeated row.
+    """
+    row_hash = pl.col(columns[0]).hash(1)
+    for seed, column in enumerate(columns[1:], start=2):
+        row_hash = (row_hash * ROW_HASH_FACTOR) ^ pl.col(column).hash(seed)
+    hashes = run(frame.select(row_hash.alias("hash"))).to_series().sort()
+    # Sorting puts equal hashes next to each other, which is faster than a hash
+    # table of every row.
+    repeated = hashes.filter(hashes == hashes.shift(1)).unique()
+    if repeated.is_empty():
+        return [], 0
+    candidates = frame.filter(row_hash.is_in(repeated.implode()))
+    return rows_where(candidates, ~pl.struct(columns).is_first_distinct())
 
 
 def check_in_batch_negatives(

@@ -14,6 +14,7 @@ from st_tui.data.findings import (
     describe_rows,
     plural,
     rows_where,
+    rows_where_each,
     run,
 )
 from st_tui.formats import Format
@@ -45,18 +46,29 @@ def check_text(
             )
         )
     text = pl.col(column).cast(pl.String)
-    stripped = text.str.strip_chars()
+    # Stripping only removes bytes, so comparing byte lengths shows whether the
+    # text changed. Each measure is computed once, in its own column, because
+    # polars 2.1 does not share a strip_chars between the conditions using it.
+    measures = indexed.select(
+        ROW,
+        text.str.len_bytes().alias("bytes"),
+        text.str.strip_chars().str.len_bytes().alias("stripped"),
+        text.str.contains("\ufffd", literal=True).alias("replacement"),
+    )
+    stripped = pl.col("stripped")
     conditions = {
-        "missing": text.is_null(),
-        "blank": text.is_not_null() & (stripped == ""),
-        "padded": (stripped != "") & (stripped != text),
-        "replacement": text.str.contains("\ufffd", literal=True),
+        "missing": pl.col("bytes").is_null(),
+        "blank": stripped == 0,
+        "empty": stripped.is_null() | (stripped == 0),
+        "padded": (stripped > 0) & (stripped != pl.col("bytes")),
+        "replacement": pl.col("replacement"),
     }
-    counts = count_all(indexed, conditions)
+    found = rows_where_each(measures, conditions)
+    counts = {name: count for name, (_, count) in found.items()}
 
     empty = counts["missing"] + counts["blank"]
     if empty:
-        rows, count = rows_where(indexed, text.is_null() | (stripped == ""))
+        rows, count = found["empty"]
         what = _empty_kind(counts["missing"], counts["blank"])
         findings.append(
             Finding(
@@ -75,7 +87,7 @@ def check_text(
             )
         )
     if counts["padded"]:
-        rows, count = rows_where(indexed, conditions["padded"])
+        rows, count = found["padded"]
         findings.append(
             Finding(
                 code="padded_text",
@@ -92,7 +104,7 @@ def check_text(
             )
         )
     if counts["replacement"]:
-        rows, count = rows_where(indexed, conditions["replacement"])
+        rows, count = found["replacement"]
         findings.append(
             Finding(
                 code="bad_encoding",

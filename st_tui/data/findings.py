@@ -119,6 +119,25 @@ def rows_where(frame: pl.LazyFrame, condition: pl.Expr) -> tuple[list[int], int]
     return [int(r) for r in rows], count
 
 
+def rows_where_each(
+    frame: pl.LazyFrame, conditions: dict[str, pl.Expr]
+) -> dict[str, tuple[list[int], int]]:
+    """Return ``rows_where`` for each of several conditions, from one query.
+
+    ``frame`` must carry the ``__row__`` column. A null condition counts as false.
+    """
+    names = list(conditions)
+    # The query keeps only the rows that match some condition, with one boolean
+    # column per condition, so its result is as large as the matching rows.
+    flags = [c.fill_null(False).alias(name) for name, c in conditions.items()]
+    matched = run(frame.select(ROW, *flags).filter(pl.any_horizontal(names)))
+    found: dict[str, tuple[list[int], int]] = {}
+    for name in names:
+        rows = matched.get_column(ROW).filter(matched.get_column(name))
+        found[name] = ([int(r) for r in rows.head(MAX_ROWS_LISTED)], rows.len())
+    return found
+
+
 def describe_rows(rows: list[int], count: int) -> str:
     """Return 'Row 3' or 'Rows 3, 8, 9 and 12 more' for a message."""
     shown = ", ".join(str(r) for r in rows[:5])
