@@ -159,6 +159,19 @@ def test_replacement_character(tmp_path: Path) -> None:
     assert finding.severity is Severity.WARNING
 
 
+def test_replacement_character_read_once(tmp_path: Path) -> None:
+    from st_tui.data.check import check_all, read_rows
+
+    path = tmp_path / "mixed.csv"
+    good = "anchor,positive\n" + "".join(f"a{i},p{i}\n" for i in range(300_000))
+    path.write_bytes(good.encode() + b"caf\xe9,x\n")
+    source = open_source(path)
+    assert read_rows(source).in_memory
+    finding = only(check_all(source, FORMATS["pair"], PAIR), "bad_encoding")
+    assert finding.rows == [300_001]
+    assert finding.count == 1
+
+
 def test_score_nan_text(tmp_path: Path) -> None:
     rows = score_rows()
     rows[16][2] = "NaN"

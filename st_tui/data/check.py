@@ -34,7 +34,7 @@ from st_tui.data.findings import (
     with_row_numbers,
 )
 from st_tui.data.fixes import Fix, apply_fixes
-from st_tui.data.load import Source, explain_read_error
+from st_tui.data.load import Source, explain_read_error, strict_utf8_frame
 from st_tui.data.text import count_lines
 from st_tui.errors import DataError
 from st_tui.formats import Format, RoleKind
@@ -290,12 +290,29 @@ def read_rows(source: Source) -> ParsedRows:
             return ParsedRows(indexed, _count_rows(indexed), in_memory=False)
         # Memory for speed: the collected rows take about the file's size plus 16
         # bytes per text field (the polars string view), and save a parse per check.
-        loaded = indexed.collect()
+        loaded = _collect_valid_utf8(source)
+        if loaded is None:
+            loaded = indexed.collect()
     except pl.exceptions.PolarsError as error:
         raise explain_read_error(source, error) from None
     all_null = pl.all_horizontal(pl.all().exclude(ROW).is_null())
     null_rows = int(loaded.select(all_null.sum()).item())
     return ParsedRows(loaded.lazy(), loaded.height, in_memory=True, null_rows=null_rows)
+
+
+def _collect_valid_utf8(source: Source) -> pl.DataFrame | None:
+    """Collect delimited text that is valid UTF-8 with the faster strict decoder.
+
+    Returns None for other sources, and when the strict read fails (invalid UTF-8
+    or any other error), so that the caller reads ``source.frame`` instead.
+    """
+    strict = strict_utf8_frame(source)
+    if strict is None:
+        return None
+    try:
+        return with_row_numbers(strict).collect()
+    except pl.exceptions.PolarsError:
+        return None
 
 
 def _count_rows(frame: pl.LazyFrame) -> int:
