@@ -47,7 +47,9 @@ IN_BATCH_NEGATIVE_LOSSES = {
     "CachedMultipleNegativesRankingLoss",
     "MultipleNegativesSymmetricRankingLoss",
 }
-PROGRESS_INTERVAL_SECONDS = 0.25
+# Step events are throttled to two a second: enough for a live panel, and each one
+# costs the wizard's UI thread a redraw that competes with training for the GIL.
+PROGRESS_INTERVAL_SECONDS = 0.5
 MAX_EVALUATION_ROWS = 5000
 
 

@@ -48,6 +48,9 @@ class ConsoleProgress:
             TimeElapsedColumn(),
             console=self.console,
             transient=False,
+            # Each redraw holds the GIL that the training thread needs, and steps
+            # are reported twice a second, so a faster refresh would show nothing new.
+            refresh_per_second=2,
         )
         self.task: TaskID | None = None
 

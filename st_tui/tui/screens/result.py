@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Static
 
-from st_tui.sessions.state import Step
+from st_tui.sessions.steps import Step
 from st_tui.training.progress import format_seconds
 from st_tui.tui.screens.base import WizardScreen
 from st_tui.tui.widgets.step_indicator import StepIndicator
@@ -23,6 +23,9 @@ from st_tui.tui.widgets.training_panel import format_metric
 class ResultScreen(WizardScreen):
     """The model folder, baseline against fine-tuned metrics and a loading snippet."""
 
+    # Textual focuses this when the screen is shown. A query in on_mount fails when
+    # the app quits while the screen mounts, such as right as training finishes.
+    AUTO_FOCUS = "#quit"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "start_over", "New run"),
         Binding("q", "app.quit", "Quit"),
@@ -51,9 +54,6 @@ class ResultScreen(WizardScreen):
                 yield Button("New run", id="start-over", compact=True)
                 yield Button("Quit", id="quit", variant="primary", compact=True)
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#quit", Button).focus()
 
     @on(Button.Pressed, "#start-over")
     def action_start_over(self) -> None:

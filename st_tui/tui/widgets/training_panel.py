@@ -82,6 +82,7 @@ class TrainingPanel(Vertical):
         self.baseline: EvaluationDone | None = None
         self.latest: EvaluationDone | None = None
         self.outcome: Event | None = None
+        self._stats_lines = 0
 
     def compose(self) -> ComposeResult:
         yield Static("Loading the model and the data…", id="training-status")
@@ -133,11 +134,25 @@ class TrainingPanel(Vertical):
             self.outcome = event
             self._set_status(f"Failed: {event.message}", style="bold red")
 
-        self.query_one("#training-stats", Static).update(self._stats_text())
-        self.query_one("#training-metric", Static).update(self._metric_text())
+        # Each update costs the UI thread a redraw, which it takes from the training
+        # thread through the GIL, so only the widgets this event changes are drawn.
+        if not isinstance(event, (EvaluationDone, CheckpointSaved)):
+            self._update_stats()
+        if isinstance(event, EvaluationDone):
+            self.query_one("#training-metric", Static).update(self._metric_text())
         line = describe_event(event, self.model_label, self.display_path)
         if line is not None:
             self.query_one(RichLog).write(line)
+
+    def _update_stats(self) -> None:
+        # A layout pass redraws the whole screen, so it runs only when the stats
+        # wrap onto a different number of lines than before.
+        stats = self.query_one("#training-stats", Static)
+        text = self._stats_text()
+        width = stats.content_size.width
+        lines = len(text.wrap(self.app.console, width)) if width > 0 else 0
+        stats.update(text, layout=lines != self._stats_lines)
+        self._stats_lines = lines
 
     def _set_status(self, message: str, style: str = "") -> None:
         self.query_one("#training-status", Static).update(Text(message, style=style))
