@@ -11,8 +11,17 @@ VOCABULARY_TEXT = (
 )
 
 
-def build_tiny_model(folder: Path, sentences: list[str] | None = None) -> Path:
-    """Train a WordPiece vocabulary on ``sentences`` and save a 2-layer BERT there."""
+def build_tiny_model(
+    folder: Path,
+    sentences: list[str] | None = None,
+    hidden_size: int = 32,
+    layers: int = 2,
+) -> Path:
+    """Train a WordPiece vocabulary on ``sentences`` and save a random BERT there.
+
+    The defaults make a 2-layer BERT of width 32 for fast tests; the benchmarks ask
+    for a wider one, whose steps take long enough to measure.
+    """
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer.modules import Pooling, Transformer
     from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
@@ -39,10 +48,10 @@ def build_tiny_model(folder: Path, sentences: list[str] | None = None) -> Path:
 
     config = BertConfig(
         vocab_size=len(vocab),
-        hidden_size=32,
-        num_hidden_layers=2,
+        hidden_size=hidden_size,
+        num_hidden_layers=layers,
         num_attention_heads=2,
-        intermediate_size=64,
+        intermediate_size=2 * hidden_size,
         max_position_embeddings=128,
     )
     BertModel(config).save_pretrained(str(raw))
