@@ -52,12 +52,15 @@ def open_jsonl(path: Path, compression: str | None, skip_bad_lines: bool) -> Sou
 
     frame = pl.scan_ndjson(text_path, infer_schema_length=INFER_SCHEMA_ROWS)
     try:
-        frame.collect_schema()
+        schema = frame.collect_schema()
     except pl.exceptions.PolarsError as error:
         raise DataError(
             f"{path}: could not parse as JSON Lines (one JSON object per line): "
             f"{first_line(error)}. Fix the file, {SKIP_HINT}."
         ) from None
+    # polars infers the schema again on every collect of a scan that has none, so
+    # the scan gets the one just inferred.
+    frame = pl.scan_ndjson(text_path, schema=schema)
     return Source(
         path=path,
         kind="JSON Lines",

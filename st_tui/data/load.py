@@ -56,9 +56,9 @@ from st_tui.data.text import (
     BadLine,
     choose_quote_char,
     clean_column_names,
-    first_records,
     iter_bad_lines,
     looks_like_header,
+    sample_records,
     separator_name,
     sniff_separator,
     write_without_bad_lines,
@@ -190,7 +190,8 @@ def _open_delimited(
         raise DataError(f"{path}: {error}") from None
     whole_file = len(head) < HEAD_BYTES
     quote_char = choose_quote_char(sample, separator, whole_file=whole_file)
-    records = first_records(sample, separator, quote_char)
+    parsed_sample = sample_records(sample, separator, quote_char)
+    records = parsed_sample[:20]
     if not records:
         raise DataError(
             f"{path}: could not parse the first line as {separator_name(separator)}-"
@@ -230,7 +231,9 @@ def _open_delimited(
         text_path = cleaned
         if skipped:
             notes.append(skipped_note(skipped))
-    else:
+    elif any(len(record) != width for record in parsed_sample):
+        # Parsed into records, the sample shows whether a line has another field
+        # count, and only then is it read again line by line to name that line.
         _raise_on_bad_sample_line(path, sample, separator, quote_char, width)
 
     frame = pl.scan_csv(

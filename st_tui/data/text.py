@@ -122,10 +122,14 @@ def choose_quote_char(
     """
     if '"' not in sample:
         return None if separator == "\t" else '"'
-    plain_widths, plain_failed = _parse_widths(sample, separator, None, whole_file)
     quoted_widths, quoted_failed = _parse_widths(sample, separator, '"', whole_file)
-    plain_ok = len(plain_widths) == 1 and not plain_failed
     quoted_ok = len(quoted_widths) == 1 and not quoted_failed
+    # The plain parse only matters when it can change the choice, so it is skipped
+    # for a quoted parse that decides alone.
+    if quoted_ok != (separator == "\t"):
+        return '"' if quoted_ok else None
+    plain_widths, plain_failed = _parse_widths(sample, separator, None, whole_file)
+    plain_ok = len(plain_widths) == 1 and not plain_failed
     if separator == "\t":
         return '"' if quoted_ok and not plain_ok else None
     return None if plain_ok and not quoted_ok else '"'
@@ -136,6 +140,17 @@ def first_records(
 ) -> list[list[str]]:
     """Return the first records of a sample, parsed as polars will parse them."""
     return _records(sample, separator, quote_char)[:count]
+
+
+def sample_records(
+    sample: str, separator: str, quote_char: str | None
+) -> list[list[str]]:
+    """Return every non-empty record of a sample's complete lines.
+
+    A sample without a line end is one line. Returns an empty list when a line
+    cannot be parsed.
+    """
+    return _records(sample, separator, quote_char)
 
 
 def looks_like_header(records: list[list[str]]) -> bool:
