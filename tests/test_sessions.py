@@ -179,6 +179,36 @@ def test_delete_removes_folder(store: SessionStore) -> None:
         store.load(session.id)
 
 
+def test_delete_damaged_removes_folder(store: SessionStore) -> None:
+    bad = store.create(WizardState(), name="bad")
+    bad.record_path.write_text("{not json", encoding="utf-8")
+
+    store.delete_damaged(bad.id)
+
+    assert not bad.folder.exists()
+    assert store.list() == ([], [])
+
+
+def test_delete_damaged_rejects_readable(store: SessionStore) -> None:
+    good = store.create(WizardState(), name="good")
+
+    with pytest.raises(SessionError, match="readable, not damaged"):
+        store.delete_damaged(good.id)
+    with pytest.raises(SessionError, match="not found"):
+        store.delete_damaged("../outside")
+    assert good.folder.is_dir()
+
+
+def test_delete_damaged_rejects_live_run(store: SessionStore) -> None:
+    bad = store.create(WizardState(), name="bad")
+    bad.record_path.write_text("[]", encoding="utf-8")
+    bad.lock_path.write_text(json.dumps({"pid": os.getpid()}), encoding="utf-8")
+
+    with pytest.raises(SessionError, match="is training"):
+        store.delete_damaged(bad.id)
+    assert bad.folder.is_dir()
+
+
 def test_load_by_unique_prefix(store: SessionStore) -> None:
     session = store.create(WizardState(), name="alpha")
 

@@ -160,6 +160,24 @@ async def test_delete_asks_then_removes(format_file, tmp_path: Path) -> None:
     assert rows == 0
 
 
+async def test_delete_damaged_session(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path / "home")
+    damaged = store.root / "broken"
+    damaged.mkdir(parents=True)
+    (damaged / "session.json").write_text("{not json", encoding="utf-8")
+
+    async with sessions_app(store, tmp_path).run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, SessionsScreen)
+        await pilot.press("x")
+        await wait_for_screen(pilot, ConfirmModal)
+        await pilot.press("y")
+        await wait_for_screen(pilot, SessionsScreen)
+        rows = pilot.app.screen.query_one(DataTable).row_count
+
+    assert not damaged.exists()
+    assert rows == 0
+
+
 async def test_duplicate_makes_new_session(format_file, tmp_path: Path) -> None:
     store = SessionStore(tmp_path / "home")
     original = store.create(parameters_state(format_file("pair_score"), batch_size=8))

@@ -33,13 +33,11 @@ from pydantic import BaseModel, Field, ValidationError
 
 from st_tui.errors import StTuiError
 from st_tui.sessions.atomic import atomic_write_text
-from st_tui.sessions.home import (
-    SESSIONS_FOLDER,
-    resolve_home,
-)
+from st_tui.sessions.home import RECORD_FILE, SESSIONS_FOLDER, resolve_home
 from st_tui.sessions.state import Step, WizardState
 
 SCHEMA_VERSION = 1
+LOCK_FILE = "run.lock"
 FINGERPRINT_BYTES = 1 << 20
 
 
@@ -179,7 +177,7 @@ class Session:
     @property
     def lock_path(self) -> Path:
         """Return the path of the run lock."""
-        return self.folder / "run.lock"
+        return self.folder / LOCK_FILE
 
     @property
     def output_dir(self) -> Path:
@@ -195,19 +193,10 @@ class Session:
 
     def is_running(self) -> bool:
         """Check whether a live process has this session's run lock."""
-        lock = self._read_lock()
-        return lock is not None and pid_alive(lock["pid"], lock.get("start_time"))
+        return lock_is_live(self.lock_path)
 
     def _read_lock(self) -> dict[str, Any] | None:
-        try:
-            data = json.loads(self.lock_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        return (
-            data
-            if isinstance(data, dict) and isinstance(data.get("pid"), int)
-            else None
-        )
+        return read_lock(self.lock_path)
 
     @contextlib.contextmanager
     def run_lock(self) -> Iterator[None]:
@@ -316,6 +305,21 @@ class DamagedSession(BaseModel):
     reason: str
 
 
+def read_lock(path: Path) -> dict[str, Any] | None:
+    """Return a run lock's pid and start time, or None for a missing or bad file."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("pid"), int) else None
+
+
+def lock_is_live(path: Path) -> bool:
+    """Check whether the process named in a run lock is still running."""
+    lock = read_lock(path)
+    return lock is not None and pid_alive(lock["pid"], lock.get("start_time"))
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-zA-Z0-9]+", "-", text).strip("-").lower()[:40] or "session"
 
@@ -409,6 +413,29 @@ class SessionStore:
                 f"Session {session.id} is training; stop it before deleting it."
             )
         shutil.rmtree(session.folder)
+
+    def delete_damaged(self, session_id: str) -> None:
+        """Remove a session folder whose session.json cannot be read.
+
+        Raises:
+            SessionError: when no such folder exists, its record is readable (use
+                ``delete``), or a live process holds its run lock.
+        """
+        folder = self.root / session_id
+        record_path = folder / RECORD_FILE
+        if folder.parent != self.root or not record_path.exists():
+            raise SessionError(f"Session '{session_id}' not found under {self.root}.")
+        try:
+            read_record(record_path)
+        except SessionError:
+            pass
+        else:
+            raise SessionError(f"Session {session_id} is readable, not damaged.")
+        if lock_is_live(folder / LOCK_FILE):
+            raise SessionError(
+                f"Session {session_id} is training; stop it before deleting it."
+            )
+        shutil.rmtree(folder)
 
     def duplicate(self, session_id: str) -> Session:
         """Start a new draft session with the same source, mapping and parameters."""

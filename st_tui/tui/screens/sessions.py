@@ -172,6 +172,10 @@ class SessionsScreen(WizardScreen):
         self.wizard.reopen_session(copy)
 
     def action_delete(self) -> None:
+        key = self._current_key()
+        if key is not None and key in self.damaged:
+            self._delete_damaged(self.damaged[key])
+            return
         session = self._chosen()
         store = self.wizard.store
         if session is None or store is None:
@@ -214,6 +218,32 @@ class SessionsScreen(WizardScreen):
     def action_new(self) -> None:
         self.wizard.new_session()
         self.app.pop_screen()
+
+    def _delete_damaged(self, entry: DamagedSession) -> None:
+        store = self.wizard.store
+        if store is None:
+            return
+
+        def answered(delete: bool | None) -> None:
+            if not delete:
+                return
+            try:
+                store.delete_damaged(entry.id)
+            except (OSError, StTuiError) as error:
+                self.notify(str(error), title="Delete failed", severity="error")
+                return
+            self.notify(f"Deleted damaged session {entry.id}.")
+            self.refresh_sessions()
+
+        self.app.push_screen(
+            ConfirmModal(
+                f"Delete the damaged session {entry.id} and everything in "
+                f"{entry.folder}?",
+                yes="Delete",
+                no="Keep",
+            ),
+            answered,
+        )
 
 
 def _row(summary: dict[str, object]) -> tuple[object, ...]:
