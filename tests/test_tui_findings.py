@@ -135,23 +135,54 @@ async def test_selecting_finding_moves_preview(tmp_path: Path) -> None:
         assert table.cursor_row == keys.index("100")
 
 
+def record_notifications(app: StTuiApp) -> list[str]:
+    """Return a list that receives the title of every notification the app shows."""
+    titles: list[str] = []
+    notify = app.notify
+
+    def record(message: str, *, title: str = "", **options: object) -> None:
+        titles.append(title)
+        notify(message, title=title, **options)  # type: ignore[arg-type]
+
+    app.notify = record  # type: ignore[method-assign]
+    return titles
+
+
 async def test_export_writes_clean_file(tmp_path: Path) -> None:
     path = write_scores(tmp_path / "scores.csv", bad_row=5)
     app = StTuiApp(start_path=path, workdir=tmp_path)
+    titles = record_notifications(app)
 
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_mapping(pilot)
         await pilot.press("f")
         await wait_until(pilot, lambda: screen.findings == [], "the checks after f")
         await pilot.press("e")
-        await pilot.pause()
+        await wait_until(pilot, lambda: "Clean data written" in titles, "the export")
 
     clean = tmp_path / "scores.clean.csv"
-    assert clean.exists()
+
     frame = pl.read_csv(clean)
     assert frame.height == 119
     assert "a dog runs in field 5" not in frame["sentence1"].to_list()
     assert frame["score"].dtype == pl.Float64
+
+
+async def test_export_failure_is_reported(tmp_path: Path) -> None:
+    path = write_scores(tmp_path / "scores.csv")
+    # A folder where the clean file should go makes the final rename fail.
+    (tmp_path / "scores.clean.csv").mkdir()
+    app = StTuiApp(start_path=path, workdir=tmp_path)
+    titles = record_notifications(app)
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_mapping(pilot)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: "Export failed" in titles, "the failure")
+        assert isinstance(app.screen, MappingScreen)
+
+    assert (tmp_path / "scores.clean.csv").is_dir()
+    assert not list(tmp_path.glob(".scores.clean.csv.*"))
 
 
 async def test_check_data_error_blocks_next(

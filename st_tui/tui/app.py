@@ -58,6 +58,7 @@ WORKER_ERROR_TITLES = {
     TRAINING_GROUP: "Training failed",
     "source": "Opening the data failed",
     "checks": "Checking the data failed",
+    "export": "Exporting the clean data failed",
 }
 DATA_SUFFIXES = {*SUPPORTED, *COMPRESSION_SUFFIXES}
 

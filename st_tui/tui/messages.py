@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import polars as pl
 
     from st_tui.data.findings import Finding
@@ -53,3 +55,12 @@ class ChecksDone(Message):
         super().__init__()
         self.key = key
         self.findings = findings
+
+
+class ExportDone(Message):
+    """Writing the fixed rows finished: ``path`` on success, else ``error``."""
+
+    def __init__(self, path: Path | None, error: str | None = None) -> None:
+        super().__init__()
+        self.path = path
+        self.error = error

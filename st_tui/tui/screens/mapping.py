@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import partial
+from pathlib import Path
 from typing import ClassVar
 
 import polars as pl
@@ -28,7 +29,7 @@ from st_tui.data.load import Source, open_source
 from st_tui.errors import DataError
 from st_tui.formats import FORMATS
 from st_tui.sessions.state import Step
-from st_tui.tui.messages import ChecksDone
+from st_tui.tui.messages import ChecksDone, ExportDone
 from st_tui.tui.screens.base import WizardScreen
 from st_tui.tui.widgets.findings_list import FindingsList
 from st_tui.tui.widgets.findings_panel import FindingsPanel
@@ -354,16 +355,33 @@ class MappingScreen(WizardScreen):
         self._fixes_changed()
 
     def action_export(self) -> None:
-        """Write the fixed rows next to the source as <stem>.clean.csv."""
+        """Write the fixed rows next to the source as <stem>.clean.csv, in a thread."""
         path = self.source.path.with_name(f"{self.source.path.stem}.clean.csv")
+        self.notify(f"Writing {self.wizard.display_path(path)}…")
+        self.wizard.run_worker(
+            partial(self._export, path, list(self.fixes)),
+            name="export",
+            group="export",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def _export(self, path: Path, fixes: list[Fix]) -> None:
+        # Runs in a worker thread: it reports only through messages.
         try:
-            # NOTE: runs on the UI thread, so a large file blocks the screen while
-            # it is written.
-            written = export_frame(apply_fixes(self.source.frame, self.fixes), path)
+            written = export_frame(apply_fixes(self.source.frame, fixes), path)
         except DataError as error:
-            self.notify(str(error), title="Export failed", severity="error")
+            self.post_message(ExportDone(None, str(error)))
             return
-        self.notify(self.wizard.display_path(written), title="Clean data written")
+        self.post_message(ExportDone(written))
+
+    def on_export_done(self, message: ExportDone) -> None:
+        if message.path is None:
+            self.notify(message.error or "", title="Export failed", severity="error")
+            return
+        written = self.wizard.display_path(message.path)
+        self.notify(written, title="Clean data written")
 
     @on(Button.Pressed, "#next")
     def action_next(self) -> None:
