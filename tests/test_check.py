@@ -733,3 +733,17 @@ def test_repeated_rows_none() -> None:
     frame = pl.DataFrame({"a": ["x", "y", "x"], "b": ["1", "1", "2"]})
     indexed = frame.with_row_index(ROW, offset=1).lazy()
     assert repeated_rows(indexed, ["a", "b"]) == ([], 0)
+
+
+def test_available_memory_fallback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psutil
+
+    from st_tui.data import check
+
+    direct = check._available_memory()
+    assert direct > 0
+    monkeypatch.setattr(check, "MEMINFO_PATH", str(tmp_path / "missing"))
+    fallback = check._available_memory()
+    assert abs(fallback - psutil.virtual_memory().available) < 2**30
