@@ -405,3 +405,21 @@ def test_empty_json_array(tmp_path: Path) -> None:
 def test_objects_without_keys(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="the data has no columns"):
         open_source(write_bytes(tmp_path / "keys.jsonl", b"{}\n{}\n"))
+
+
+def test_count_lines_chunks(tmp_path: Path) -> None:
+    from st_tui.data.text import count_lines
+
+    path = tmp_path / "many.csv"
+    path.write_bytes(b"a,b\n" + b"some text,more text\n" * 200_000 + b"last,row")
+    assert count_lines(path) == 200_002
+    assert count_lines(path, expected=200_002) == 200_002
+
+
+def test_count_lines_skips_empty(tmp_path: Path) -> None:
+    from st_tui.data.text import count_lines
+
+    path = tmp_path / "gaps.csv"
+    path.write_bytes(b"a,b\n1,2\n\n3,4\r\n\r\n5,6\n")
+    assert count_lines(path) == 4
+    assert count_lines(path, expected=4) == 4
