@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -163,3 +164,26 @@ def test_read_once_matches_lazy(
     except DataError:
         return
     assert once == lazy
+
+
+@PROPERTY_SETTINGS
+@given(
+    rows=st.lists(st.lists(cell, min_size=2, max_size=3), max_size=12),
+    delimiter=st.sampled_from([",", "\t", ";"]),
+    count=st.integers(min_value=1, max_value=15),
+)
+def test_preview_matches_scan(
+    tmp_path: Path, rows: list[list[object]], delimiter: str, count: int
+) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerows(rows)
+    path = tmp_path / "rows.csv"
+    path.write_text(
+        "anchor,positive,score\n".replace(",", delimiter) + buffer.getvalue()
+    )
+    try:
+        source = open_source(path)
+        scanned = source.frame.head(count).collect()
+    except (DataError, pl.exceptions.PolarsError):
+        return
+    assert preview(source, count).equals(scanned)

@@ -423,3 +423,19 @@ def test_count_lines_skips_empty(tmp_path: Path) -> None:
     path.write_bytes(b"a,b\n1,2\n\n3,4\r\n\r\n5,6\n")
     assert count_lines(path) == 4
     assert count_lines(path, expected=4) == 4
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+@pytest.mark.parametrize("width", [10, 20_000])
+def test_preview_head_matches_scan(tmp_path: Path, suffix: str, width: int) -> None:
+    rows = [{"anchor": f"a{i} " + "x" * width, "positive": f"p{i}"} for i in range(80)]
+    path = tmp_path / f"rows{suffix}"
+    if suffix == ".csv":
+        lines = ["anchor,positive"] + [f"{r['anchor']},{r['positive']}" for r in rows]
+        path.write_text("\n".join(lines) + "\n")
+    else:
+        path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    source = open_source(path)
+    shown = preview(source, 50)
+    assert shown.height == 50
+    assert shown.equals(source.frame.head(50).collect())

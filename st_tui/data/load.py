@@ -416,10 +416,53 @@ def preview(source: Source, rows: int = 50) -> pl.DataFrame:
     Raises:
         DataError: when polars cannot parse those rows.
     """
+    head = _preview_from_head(source, rows)
+    if head is not None:
+        return head
     try:
         return source.frame.head(rows).collect()
     except _read_errors() as error:
         raise explain_read_error(source, error) from None
+
+
+def _preview_from_head(source: Source, rows: int) -> pl.DataFrame | None:
+    """Parse the first rows from the head of the file, with the scan's options.
+
+    The first collect of a file scan costs polars 2.1 about 6 ms more than parsing
+    bytes already in memory, which doubled the time to the first rows. Returns
+    None when the head contains fewer than ``rows`` rows of a longer file, or fails
+    to parse, so that the caller scans the file as before.
+    """
+    if source.text_path is None or source.kind not in ("csv", "JSON Lines"):
+        return None
+    with source.text_path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    whole_file = len(head) < HEAD_BYTES
+    if not whole_file:
+        # Cutting after a line end keeps a partial record, or a partial UTF-8
+        # character, out of the parse.
+        head = head[: head.rfind(b"\n") + 1]
+    try:
+        if source.kind == "JSON Lines":
+            frame = pl.read_ndjson(head, schema=source.schema, n_rows=rows)
+        elif source.separator is not None:
+            frame = pl.read_csv(
+                head,
+                separator=source.separator,
+                quote_char=source.quote_char,
+                has_header=source.has_header,
+                schema=source.schema,
+                encoding="utf8-lossy",
+                truncate_ragged_lines=False,
+                n_rows=rows,
+            )
+        else:
+            return None
+    except _read_errors():
+        return None
+    if frame.height < rows and not whole_file:
+        return None
+    return frame
 
 
 def collect(source: Source) -> pl.DataFrame:
