@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import sys
@@ -25,13 +26,33 @@ os.environ.setdefault("TQDM_DISABLE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
+# Subcommands defined in other modules, imported only when used or listed, so that
+# the wizard's start-up does not build them.
+LAZY_COMMANDS = {"check": ("st_tui.commands.check", "check_command")}
+
+
 class _WizardGroup(click.Group):
     """A group whose first argument opens the wizard unless it names a subcommand."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
+            module_name, attribute = LAZY_COMMANDS[cmd_name]
+            command = getattr(importlib.import_module(module_name), attribute)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
-        if args and not args[0].startswith("-") and args[0] not in self.commands:
+        if (
+            args
+            and not args[0].startswith("-")
+            and args[0] not in self.commands
+            and args[0] not in LAZY_COMMANDS
+        ):
             return "wizard", self.commands["wizard"], args
         return super().resolve_command(ctx, args)
 
@@ -221,15 +242,6 @@ def _run_headless(session: Session, config: TrainConfig, resume: bool) -> int:
         )
         return 130 if received == ["SIGINT"] else 143
     return 0
-
-
-def _register_check() -> None:
-    from st_tui.commands.check import check_command
-
-    cli.add_command(check_command)
-
-
-_register_check()
 
 
 def main() -> None:

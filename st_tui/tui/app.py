@@ -22,16 +22,9 @@ from textual.worker import Worker, WorkerState
 
 from st_tui.data.file_types import COMPRESSION_SUFFIXES, SUPPORTED
 from st_tui.errors import StTuiError
-from st_tui.formats import FORMATS
 from st_tui.sessions.atomic import atomic_write_text
 from st_tui.sessions.home import has_sessions
 from st_tui.sessions.steps import Step
-from st_tui.training.events import (
-    Event,
-    TrainingCancelled,
-    TrainingFailed,
-    TrainingFinished,
-)
 from st_tui.training.models import BUNDLED_NAME
 from st_tui.tui.messages import TrainingEventEmitted
 from st_tui.tui.screens.confirm import ConfirmModal
@@ -47,6 +40,7 @@ if TYPE_CHECKING:
     from st_tui.sessions.state import WizardState
     from st_tui.sessions.store import Session, SessionStore
     from st_tui.training.config import TrainConfig, TrainingParams
+    from st_tui.training.events import Event
 
 logger = logging.getLogger(__name__)
 
@@ -277,6 +271,7 @@ class StTuiApp(App[None]):
         output_dir: str,
     ) -> None:
         """Record the model and parameters and show the config for review."""
+        from st_tui.formats import FORMATS
         from st_tui.tui.screens.review import ReviewScreen
 
         if params.loss == FORMATS[self.state.format or "pair"].default_loss:
@@ -437,6 +432,11 @@ class StTuiApp(App[None]):
             self.notify("Stopping after the current step and saving a checkpoint…")
 
     def on_training_event_emitted(self, message: TrainingEventEmitted) -> None:
+        from st_tui.training.events import (
+            TrainingCancelled,
+            TrainingFailed,
+            TrainingFinished,
+        )
         from st_tui.tui.screens.training import TrainingScreen
 
         event = message.event

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from st_tui.errors import StTuiError
-from st_tui.training.events import EventHandler, JsonlSink, fan_out
 
 if TYPE_CHECKING:
     from st_tui.sessions.store import Session
     from st_tui.training.config import TrainConfig
+    from st_tui.training.events import EventHandler
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,7 @@ def train_in_worker(
     the worker, such as a run lock that another process holds.
     """
     from st_tui.training.engine import run_training
+    from st_tui.training.events import JsonlSink, fan_out
 
     output = Path(config.output_dir)
     events_path = session.events_path if session else output / EVENTS_FILE
