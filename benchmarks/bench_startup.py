@@ -60,5 +60,6 @@ def run(quick: bool, repeats: int, gpu: bool = False) -> list[Figure]:
             reference_runs=reference,
             goal=f"<= {GOAL}x",
             goal_max=GOAL,
+            paired=True,
         )
     ]

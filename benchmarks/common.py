@@ -28,8 +28,11 @@ RESULTS_DIR = BENCH_DIR / "results"
 class Figure:
     """One measured quantity: the median of its runs, against its reference.
 
-    ``ratio`` is value / reference_value. ``goal`` is a bound on the ratio, or on the
-    value itself when ``goal_on_value`` is set, such as a memory ceiling in MB.
+    ``ratio`` is value / reference_value. With ``paired``, where run i and reference
+    run i ran back to back, it is the median of the per-pair ratios instead, which
+    cancels a slow drift of the machine's speed over the whole benchmark. ``goal``
+    is a bound on the ratio, or on the value itself when ``goal_on_value`` is set,
+    such as a memory ceiling in MB.
     """
 
     group: str
@@ -42,6 +45,7 @@ class Figure:
     goal_max: float | None = None
     goal_min: float | None = None
     goal_on_value: bool = False
+    paired: bool = False
     note: str = ""
 
     @property
@@ -56,10 +60,15 @@ class Figure:
 
     @property
     def ratio(self) -> float | None:
-        """Return value / reference_value, or None without a reference."""
+        """Return the ratio to the reference, or None without a reference."""
         reference = self.reference_value
         if reference is None or reference == 0:
             return None
+        if self.paired and len(self.runs) == len(self.reference_runs):
+            return statistics.median(
+                run / base
+                for run, base in zip(self.runs, self.reference_runs, strict=True)
+            )
         return self.value / reference
 
     @property
