@@ -448,6 +448,33 @@ def test_step_events_unthrottled(
     assert any(loss is not None for loss in losses)
 
 
+@pytest.mark.parametrize("interval", [0.0, 1e12])
+def test_loss_logged_by_time(
+    tiny_model: Path,
+    format_file: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    interval: float,
+) -> None:
+    # Without logging_steps, the loss is logged whenever the progress interval has
+    # passed, and otherwise only every 50 steps: here only at the last step, after
+    # the forced report of that step, which therefore has no loss yet.
+    monkeypatch.setattr(engine, "PROGRESS_INTERVAL_SECONDS", interval)
+    data = format_file("pair", 64)
+    config = make_config(tiny_model, data, "pair", tmp_path / "out", batch_size=4)
+    recorder = Recorder()
+
+    run_training(config, recorder)
+
+    started = recorder.of(TrainingStarted)[0]
+    with_loss = {event.step for event in recorder.of(StepLogged) if event.loss}
+    assert 5 < started.total_steps < 50
+    if interval == 0.0:
+        assert with_loss == set(range(1, started.total_steps + 1))
+    else:
+        assert with_loss == set()
+
+
 def test_planned_steps() -> None:
     config = TrainConfig(
         data=DataConfig(path="x.csv", format="pair"),

@@ -293,19 +293,29 @@ def planned_steps(rows: int, config: TrainConfig) -> int:
 
 
 def _make_progress_callback(
-    emit: EventHandler, stop: threading.Event, config: TrainConfig, checkpoints: Path
+    emit: EventHandler,
+    stop: threading.Event,
+    config: TrainConfig,
+    checkpoints: Path,
+    log_by_time: bool = False,
 ) -> Any:
     from transformers import TrainerCallback
 
     batch = config.training.batch_size * config.training.gradient_accumulation_steps
 
     class ProgressCallback(TrainerCallback):
-        """Turn trainer callbacks into throttled events; obey the stop flag."""
+        """Turn trainer callbacks into throttled events; obey the stop flag.
+
+        With ``log_by_time``, it also sets should_log, so the trainer logs the loss
+        once PROGRESS_INTERVAL_SECONDS have passed since the last log: slow steps
+        report every step or two, and fast steps do not pay for a log each.
+        """
 
         def __init__(self) -> None:
             self.started = time.monotonic()
             self.first_step = 0
             self.last_emit = 0.0
+            self.last_log = 0.0
             self.loss: float | None = None
             self.learning_rate: float | None = None
 
@@ -321,12 +331,17 @@ def _make_progress_callback(
             if stop.is_set():
                 control.should_training_stop = True
                 control.should_save = True
+            if log_by_time:
+                now = time.monotonic()
+                if now - self.last_log >= PROGRESS_INTERVAL_SECONDS:
+                    control.should_log = True
             self._emit_step(state, force=state.global_step >= state.max_steps)
 
         def on_log(
             self, args: Any, state: Any, control: Any, logs: Any = None, **kwargs: Any
         ) -> None:
             logs = logs or {}
+            self.last_log = time.monotonic()
             if "loss" in logs:
                 self.loss = float(logs["loss"])
                 self.learning_rate = float(logs.get("learning_rate", 0.0))
@@ -511,7 +526,9 @@ def _run(
     evaluator = build_evaluator(splits, loss, params.batch_size)
 
     total = planned_steps(len(train_dataset), config)
-    logging_steps = params.logging_steps or max(1, min(50, total // 100))
+    # Without a setting, the loss is logged every 50 steps and whenever half a second
+    # has passed: each log reads the loss off the device, which stalls a GPU.
+    logging_steps = params.logging_steps or min(50, total)
     eval_strategy = params.eval_strategy if evaluator is not None else "no"
     sampler = (
         BatchSamplers.NO_DUPLICATES
@@ -555,7 +572,9 @@ def _run(
     )
     trainer.remove_callback(PrinterCallback)
     trainer.remove_callback(ProgressCallback)
-    progress = _make_progress_callback(emit, stop, config, checkpoints)
+    progress = _make_progress_callback(
+        emit, stop, config, checkpoints, log_by_time=params.logging_steps is None
+    )
     trainer.add_callback(progress)
 
     device = str(model.device)
