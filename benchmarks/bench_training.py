@@ -121,7 +121,12 @@ def _model(setup: Setup, folder: Path) -> str:
 
 def run(quick: bool, repeats: int, gpu: bool = False) -> list[Figure]:
     """Train `repeats` times each way, rotating the order, and compare samples/s."""
-    setup = GPU if gpu else QUICK if quick else FULL
+    if gpu:
+        setup = GPU
+    elif quick:
+        setup = QUICK
+    else:
+        setup = FULL
     if gpu:
         import torch
 
