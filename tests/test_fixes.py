@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import polars as pl
@@ -171,6 +173,27 @@ def test_export_round_trip(tmp_path: Path, suffix: str) -> None:
     target = export_frame(frame.lazy(), tmp_path / f"clean{suffix}")
     assert open_source(target).frame.collect().equals(frame)
     assert [p.name for p in tmp_path.iterdir()] == [f"clean{suffix}"]
+
+
+def test_export_mode_follows_umask(tmp_path: Path) -> None:
+    previous = os.umask(0o027)
+    try:
+        target = export_frame(pl.LazyFrame({"a": [1]}), tmp_path / "new.csv")
+    finally:
+        os.umask(previous)
+
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+def test_export_keeps_replaced_mode(tmp_path: Path) -> None:
+    target = tmp_path / "old.csv"
+    target.write_text("a\n0\n")
+    target.chmod(0o664)
+
+    export_frame(pl.LazyFrame({"a": [1]}), target)
+
+    assert stat.S_IMODE(target.stat().st_mode) == 0o664
+    assert target.read_text() == "a\n1\n"
 
 
 def test_export_drops_row_numbers(tmp_path: Path) -> None:

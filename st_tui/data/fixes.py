@@ -234,6 +234,9 @@ def export_frame(frame: pl.LazyFrame | pl.DataFrame, path: str | Path) -> Path:
         _write(lazy, Path(temporary), suffix)
         with open(temporary, "rb+") as handle:
             os.fsync(handle.fileno())
+        # mkstemp makes the file readable by its owner only; the export gets the
+        # mode of the file it replaces, or that of any new file.
+        os.chmod(temporary, _export_mode(path))
         os.replace(temporary, path)
     except (pl.exceptions.PolarsError, OSError) as error:
         with contextlib.suppress(FileNotFoundError):
@@ -244,6 +247,25 @@ def export_frame(frame: pl.LazyFrame | pl.DataFrame, path: str | Path) -> Path:
             os.unlink(temporary)
         raise
     return path
+
+
+def _export_mode(path: Path) -> int:
+    """Return the permission bits for an export: the old file's, or umask's default.
+
+    The umask is read from /proc/self/status because os.umask() can only read it by
+    changing it, which is unsafe while other threads create files.
+    """
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        pass
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o644
 
 
 def _write(frame: pl.LazyFrame, path: Path, suffix: str) -> None:
