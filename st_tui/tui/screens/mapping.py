@@ -49,9 +49,12 @@ class MappingScreen(WizardScreen):
         Binding("ctrl+n", "next", "Next"),
         Binding("escape", "back", "Back"),
         Binding("ctrl+f", "focus_format", "Format"),
-        Binding("f", "apply_fix", "Apply fix"),
-        Binding("u", "undo_fix", "Undo fix"),
-        Binding("e", "export", "Export clean"),
+        # Short labels keep every key in the footer at 80 columns.
+        Binding("f", "apply_fix", "Fix", tooltip="Apply the selected finding's fix"),
+        Binding("u", "undo_fix", "Undo", tooltip="Undo the last fix"),
+        Binding(
+            "e", "export", "Export", tooltip="Write the fixed rows to NAME.clean.csv"
+        ),
     ]
 
     def __init__(self, source: Source, rows: pl.DataFrame) -> None:
