@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 
 from st_tui.data.check import check_all, check_data, check_source
 from st_tui.data.detect import detect_format
-from st_tui.data.json_files import _all_json_objects, first_bad_json_line
 from st_tui.data.load import collect, open_source, preview
 from st_tui.errors import DataError
 from st_tui.formats import FORMATS
@@ -188,37 +187,3 @@ def test_preview_matches_scan(
     except (DataError, pl.exceptions.PolarsError):
         return
     assert preview(source, count).equals(scanned)
-
-
-json_line = st.one_of(
-    st.sampled_from(
-        [
-            '{"anchor": "a", "positive": "b"}',
-            '{"a": [1,',
-            "2]}",
-            '{"a": 1},{"b": 2}',
-            "[1, 2]",
-            "3",
-            "",
-            "   ",
-            '{"a": NaN}',
-            '{"a": "x\u2028y"}',
-            '{"a": 1}\u2028{"b": 2}',
-            '{"a": 1}\r',
-            "}",
-            "{",
-        ]
-    ),
-    st.text(max_size=12),
-)
-
-
-@PROPERTY_SETTINGS
-@given(lines=st.lists(json_line, max_size=8))
-def test_json_lines_fast_check_matches_slow(lines: list[str]) -> None:
-    text = "\n".join(lines)
-
-    fast = _all_json_objects(text)
-    slow = first_bad_json_line(io.StringIO(text)) is None
-
-    assert fast == slow

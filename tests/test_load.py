@@ -146,6 +146,21 @@ def test_jsonl_bad_line_named(tmp_path: Path) -> None:
         open_source(path)
 
 
+def test_jsonl_split_record_named(tmp_path: Path) -> None:
+    # Joined with commas, lines 3 and 4 would make one valid object and line 5 two,
+    # so only a line-by-line parse names the first bad line.
+    lines = [
+        '{"anchor": "q1", "positive": "p1"}',
+        '{"anchor": "q2", "positive": "p2"}',
+        '{"anchor": "q3", "positive": "',
+        '"}',
+        '{"anchor": "a", "positive": "b"},{"anchor": "c", "positive": "d"}',
+    ]
+    path = write_bytes(tmp_path / "split.jsonl", "\n".join(lines).encode())
+    with pytest.raises(DataError, match=r"line 3: invalid JSON"):
+        open_source(path)
+
+
 def test_jsonl_bad_line_skipped(tmp_path: Path) -> None:
     text = (
         '{"anchor": "a", "positive": "b"}\n[1, 2]\n{"anchor": "e", "positive": "f"}\n'

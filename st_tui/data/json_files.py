@@ -41,10 +41,9 @@ def open_jsonl(path: Path, compression: str | None, skip_bad_lines: bool) -> Sou
             notes.append(skipped_note(skipped))
     else:
         complete = sample[: sample.rfind("\n") + 1] or sample
-        if not _all_json_objects(complete):
-            bad = first_bad_json_line(io.StringIO(complete))
-            if bad is not None:
-                raise DataError(bad_json_message(path, *bad))
+        bad = first_bad_json_line(io.StringIO(complete))
+        if bad is not None:
+            raise DataError(bad_json_message(path, *bad))
     if not _has_json_object(text_path):
         raise DataError(
             f"{path}: the file has no JSON object lines. Write one object per line, "
@@ -76,21 +75,6 @@ def open_jsonl(path: Path, compression: str | None, skip_bad_lines: bool) -> Sou
 def _has_json_object(path: Path) -> bool:
     with path.open(encoding="utf-8", errors="replace") as handle:
         return any(line.strip() for line in handle)
-
-
-def _all_json_objects(text: str) -> bool:
-    """Check that every non-blank line of ``text`` is one JSON object, in one parse.
-
-    The lines joined with commas parse as an array of exactly one value per line
-    only when each line is a JSON value on its own, so a False here sends the
-    caller to the slower line-by-line search for the line to report.
-    """
-    lines = [line for line in text.split("\n") if line.strip()]
-    try:
-        values = json.loads("[" + ",".join(lines) + "]")
-    except ValueError:
-        return False
-    return len(values) == len(lines) and all(type(v) is dict for v in values)
 
 
 def first_bad_json_line(handle: io.TextIOBase | Any) -> tuple[int, str] | None:
