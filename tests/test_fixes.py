@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 import polars as pl
@@ -194,6 +195,18 @@ def test_export_keeps_replaced_mode(tmp_path: Path) -> None:
 
     assert stat.S_IMODE(target.stat().st_mode) == 0o664
     assert target.read_text() == "a\n1\n"
+
+
+def test_export_unwritable_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Root may write anywhere, so the folder is made unwritable by failing mkstemp.
+    def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(DataError, match=r"out\.csv: could not write the data"):
+        export_frame(pl.LazyFrame({"a": [1]}), tmp_path / "out.csv")
 
 
 def test_export_drops_row_numbers(tmp_path: Path) -> None:

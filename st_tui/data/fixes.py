@@ -225,10 +225,16 @@ def export_frame(frame: pl.LazyFrame | pl.DataFrame, path: str | Path) -> Path:
     lazy = frame.lazy()
     if ROW in lazy.collect_schema().names():
         lazy = lazy.drop(ROW)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
+    except OSError as error:
+        raise DataError(
+            f"{path}: could not write the data ({error}). Choose a folder you can "
+            "write to."
+        ) from None
     os.close(descriptor)
     try:
         _write(lazy, Path(temporary), suffix)

@@ -374,7 +374,7 @@ class MappingScreen(WizardScreen):
         # Runs in a worker thread: it reports only through messages.
         try:
             written = export_frame(apply_fixes(self.source.frame, fixes), path)
-        except DataError as error:
+        except (DataError, OSError, pl.exceptions.PolarsError) as error:
             self.post_message(ExportDone(None, str(error)))
             return
         self.post_message(ExportDone(written))
