@@ -8,12 +8,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 
 from st_tui.errors import DataError
 from st_tui.tui.app import StTuiApp
 from st_tui.tui.screens.mapping import MappingScreen
 from st_tui.tui.screens.parameters import ParametersScreen
+from st_tui.tui.screens.source import SourceScreen
 from st_tui.tui.widgets.findings_list import FindingsList
 from st_tui.tui.widgets.findings_panel import FindingsPanel
 
@@ -204,3 +205,36 @@ async def test_check_data_error_blocks_next(
         await pilot.pause()
         assert isinstance(app.screen, MappingScreen)
         assert app.state.format is None
+
+
+async def test_other_file_drops_fixes(tmp_path: Path) -> None:
+    path = write_scores(tmp_path / "scores.csv", bad_row=5)
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("question,answer\nhow,like this\nwhy,because\n", encoding="utf-8")
+    app = StTuiApp(start_path=path, workdir=tmp_path)
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_mapping(pilot)
+        await pilot.press("f")
+        await wait_until(pilot, lambda: screen.findings == [], "the checks after f")
+        assert len(app.state.fixes) == 1
+
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, SourceScreen), "source")
+        field = app.screen.query_one("#source-path", Input)
+        field.value = str(pairs)
+        field.focus()
+        await pilot.press("enter")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, MappingScreen) and app.screen is not screen,
+            "the second mapping screen",
+        )
+        second = app.screen
+        assert isinstance(second, MappingScreen)
+        await wait_until(pilot, lambda: second.findings is not None, "the checks")
+
+        assert app.state.fixes == []
+        assert app.state.source_path == str(pairs.resolve())
+        assert "unreadable" not in codes(second)
+        assert app.state.mapping == {}

@@ -245,7 +245,15 @@ class StTuiApp(App[None]):
         """Record the chosen source and show its preview and mapping."""
         from st_tui.tui.screens.mapping import MappingScreen
 
-        self.state.source_path = str(source.path.resolve())
+        path = str(source.path.resolve())
+        if self.state.source_path not in (None, path):
+            # Fixes, the mapping and the class names belong to the file they were
+            # made for: another file starts from its own detection.
+            self.state.fixes = []
+            self.state.mapping = {}
+            self.state.format = None
+            self.state.label_names = None
+        self.state.source_path = path
         self.state.step = Step.MAPPING
         self.save_state()
         self.push_screen(MappingScreen(source, rows))
