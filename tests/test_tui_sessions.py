@@ -270,3 +270,20 @@ async def test_resume_confirms_changed_source(
 
     assert "changed since this session used it" in question
     assert resumed == [session.id]
+
+
+async def test_damaged_reason_shortened_in_row(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path / "home")
+    damaged = store.root / "broken"
+    damaged.mkdir(parents=True)
+    (damaged / "session.json").write_text("{not json", encoding="utf-8")
+
+    async with sessions_app(store, tmp_path).run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, SessionsScreen)
+        table = pilot.app.screen.query_one(DataTable)
+        cell = str(table.get_cell_at((0, 1)))
+        detail = str(pilot.app.screen.query_one("#sessions-detail").render())
+
+    assert len(cell) <= 40
+    assert cell.endswith("…")
+    assert "not valid JSON" in detail

@@ -25,6 +25,8 @@ COLUMNS = (
     "best metric",
     "updated UTC",
 )
+# Characters of a damaged session's reason shown in its row.
+REASON_WIDTH = 40
 STATUS_STYLES = {
     "finished": "green",
     "training": "bold cyan",
@@ -84,7 +86,8 @@ class SessionsScreen(WizardScreen):
         for session in sessions:
             table.add_row(*_row(summarize(session)), key=session.id)
         for entry in damaged:
-            reason = Text(entry.reason, style="red")
+            # The full reason is in the detail line; a short one keeps the columns.
+            reason = Text(_shorten(entry.reason, REASON_WIDTH), style="red")
             status = Text("damaged", style=STATUS_STYLES["damaged"])
             table.add_row(entry.id, reason, "-", status, "-", "-", "-", key=entry.id)
         self._show_detail()
@@ -244,6 +247,12 @@ class SessionsScreen(WizardScreen):
             ),
             answered,
         )
+
+
+def _shorten(text: str, width: int) -> str:
+    """Return the first line of ``text``, cut to ``width`` characters with '…'."""
+    line = text.splitlines()[0] if text else ""
+    return line if len(line) <= width else line[: width - 1] + "…"
 
 
 def _row(summary: dict[str, object]) -> tuple[object, ...]:
