@@ -424,6 +424,15 @@ def test_exact_duplicate_rows(tmp_path: Path) -> None:
     finding = only(findings, "duplicate_rows")
     assert finding.rows == [21, 22]
     assert finding.fix_params == {"columns": ["anchor", "positive"]}
+    assert finding.message.startswith("Rows 21, 22 repeat an earlier row")
+
+
+def test_one_duplicate_row_message(tmp_path: Path) -> None:
+    rows = pair_rows()
+    rows.append(list(rows[1]))
+    findings = findings_for(tmp_path, "pair", PAIR, ["anchor", "positive"], rows)
+    finding = only(findings, "duplicate_rows")
+    assert finding.message.startswith("Row 21 repeats an earlier row")
 
 
 def test_fewer_rows_than_batch(tmp_path: Path) -> None:

@@ -63,7 +63,7 @@ def test_blocking_finding_exits_one(tmp_path: Path) -> None:
     result = invoke(str(path))
     assert result.exit_code == 1
     assert "empty_text" in result.output
-    assert "1 error blocks training." in result.output
+    assert "1 error blocks training. Fix it and check again." in result.output
 
 
 def test_unreadable_file_exits_two(tmp_path: Path) -> None:

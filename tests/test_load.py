@@ -127,7 +127,7 @@ def test_ragged_row_skipped_on_request(tmp_path: Path) -> None:
     source = open_source(path, skip_bad_lines=True)
     assert source.skipped_lines == [3]
     assert collect(source).get_column("anchor").to_list() == ["a", "f"]
-    assert any("Skipped 1 bad lines: line 3" in note for note in source.notes)
+    assert any("Skipped 1 bad line: line 3." in note for note in source.notes)
 
 
 def test_ragged_row_past_sample_names_line(tmp_path: Path) -> None:

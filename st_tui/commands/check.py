@@ -268,6 +268,7 @@ def _print_report(report: dict[str, Any]) -> None:
     else:
         count = report["errors"]
         noun = "error blocks" if count == 1 else "errors block"
+        pronoun = "it" if count == 1 else "them"
         console.print(
-            f"[bold red]{count} {noun} training.[/] Fix them and check again."
+            f"[bold red]{count} {noun} training.[/] Fix {pronoun} and check again."
         )

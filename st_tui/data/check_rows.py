@@ -58,7 +58,8 @@ def check_rows(
                 severity=Severity.WARNING,
                 rows=rows,
                 count=count,
-                message=f"{describe_rows(rows, count)} repeat an earlier row in every "
+                message=f"{describe_rows(rows, count)} "
+                f"{'repeats' if count == 1 else 'repeat'} an earlier row in every "
                 "mapped column, which weights those examples more.",
                 fix=f"Drop the {plural(count, 'repeated row')}.",
                 fix_kind="drop_duplicates",

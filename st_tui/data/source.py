@@ -130,4 +130,5 @@ def utf8_path(path: Path, compression: str | None, encoding: str) -> Path:
 def skipped_note(skipped: list[int]) -> str:
     shown = ", ".join(str(n) for n in skipped[:5])
     more = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
-    return f"Skipped {len(skipped)} bad lines: line {shown}{more}."
+    lines = "line" if len(skipped) == 1 else "lines"
+    return f"Skipped {len(skipped)} bad {lines}: {lines} {shown}{more}."

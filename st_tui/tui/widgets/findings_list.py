@@ -28,7 +28,8 @@ def finding_line(finding: Finding) -> Text:
     text.append(f"{label}  ", style=style)
     text.append(finding.message)
     if finding.count:
-        text.append(f"  ({finding.count} rows)", style="dim")
+        rows = "row" if finding.count == 1 else "rows"
+        text.append(f"  ({finding.count} {rows})", style="dim")
     return text
 
 
