@@ -184,6 +184,21 @@ def test_score_nan_text(tmp_path: Path) -> None:
     assert finding.fix_kind == "drop_invalid_scores"
 
 
+def test_scores_not_numbers_message(tmp_path: Path) -> None:
+    rows = score_rows()
+    rows[1][2] = "high"
+    rows[3][2] = "n/a"
+    rows[4][2] = ""
+    findings = findings_for(
+        tmp_path, "pair_score", SCORE, ["sentence1", "sentence2", "score"], rows
+    )
+    finding = only(findings, "score_not_number")
+    assert finding.rows == [2, 4, 5]
+    assert finding.message == (
+        "Rows 2, 4, 5: column 'score' is not a number (row 2 is 'high')."
+    )
+
+
 def test_score_word_value(tmp_path: Path) -> None:
     rows = score_rows()
     rows[1][2] = "high"

@@ -42,6 +42,15 @@ def check_score(indexed: pl.LazyFrame, role: str, column: str) -> list[Finding]:
         shown = (
             "empty" if example is None or not str(example).strip() else (f"{example!r}")
         )
+        where = describe_rows(rows, count)
+        if count == 1:
+            message = f"{where}: column '{column}' is {shown}, which is not a number."
+        else:
+            # Only the first value is read back, so it is quoted for its row alone.
+            message = (
+                f"{where}: column '{column}' is not a number "
+                f"(row {rows[0]} is {shown})."
+            )
         findings.append(
             Finding(
                 code="score_not_number",
@@ -50,8 +59,7 @@ def check_score(indexed: pl.LazyFrame, role: str, column: str) -> list[Finding]:
                 column=column,
                 rows=rows,
                 count=count,
-                message=f"{describe_rows(rows, count)}: column '{column}' is "
-                f"{shown}, which is not a number.",
+                message=message,
                 fix=f"Drop the {plural(count, 'row')}, or fix the file.",
                 fix_kind="drop_invalid_scores",
                 fix_params={"column": column},
