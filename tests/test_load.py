@@ -161,6 +161,24 @@ def test_jsonl_split_record_named(tmp_path: Path) -> None:
         open_source(path)
 
 
+def test_jsonl_long_first_line_opens(tmp_path: Path) -> None:
+    # The first line is longer than the 256 KB sample that is checked line by line.
+    first = json.dumps({"anchor": "x" * 300_000, "positive": "p0"})
+    rest = [json.dumps({"anchor": f"a{i}", "positive": f"p{i}"}) for i in range(5)]
+    path = write_bytes(tmp_path / "long.jsonl", "\n".join([first, *rest]).encode())
+
+    frame = collect(open_source(path))
+
+    assert frame.height == 6
+    assert len(frame.get_column("anchor")[0]) == 300_000
+
+
+def test_jsonl_one_bad_line_without_end(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path / "one.jsonl", b'{"anchor": "a", "positive": ')
+    with pytest.raises(DataError, match=r"line 1: invalid JSON"):
+        open_source(path)
+
+
 def test_jsonl_bad_line_skipped(tmp_path: Path) -> None:
     text = (
         '{"anchor": "a", "positive": "b"}\n[1, 2]\n{"anchor": "e", "positive": "f"}\n'

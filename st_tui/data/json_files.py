@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 
-from st_tui.data.encoding import decode_head, plain_utf8_copy, work_dir
+from st_tui.data.encoding import HEAD_BYTES, decode_head, plain_utf8_copy, work_dir
 from st_tui.data.source import (
     INFER_SCHEMA_ROWS,
     SKIP_HINT,
@@ -40,7 +40,10 @@ def open_jsonl(path: Path, compression: str | None, skip_bad_lines: bool) -> Sou
         if skipped:
             notes.append(skipped_note(skipped))
     else:
-        complete = sample[: sample.rfind("\n") + 1] or sample
+        # Only whole lines are checked: a first line longer than the sample has no
+        # line end in it, and polars reports its errors when it reads the file.
+        whole_file = len(head) < HEAD_BYTES
+        complete = sample if whole_file else sample[: sample.rfind("\n") + 1]
         bad = first_bad_json_line(io.StringIO(complete))
         if bad is not None:
             raise DataError(bad_json_message(path, *bad))
