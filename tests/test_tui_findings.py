@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -18,6 +17,8 @@ from st_tui.tui.screens.source import SourceScreen
 from st_tui.tui.widgets.findings_list import FindingsList
 from st_tui.tui.widgets.findings_panel import FindingsPanel
 
+from .test_tui_wizard import wait_until
+
 SIZES = [(120, 40), (80, 24)]
 
 
@@ -31,18 +32,6 @@ def write_scores(
         lines.append(f"a dog runs in field {row},a cat sleeps on mat {row},{score}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-async def wait_until(
-    pilot: Pilot, condition: Callable[[], bool], what: str, timeout: float = 10.0
-) -> None:
-    """Let the app run until ``condition`` holds, or fail naming ``what``."""
-    waited = 0.0
-    while not condition():
-        if waited >= timeout:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        await pilot.pause(0.05)
-        waited += 0.05
 
 
 async def open_mapping(pilot: Pilot) -> MappingScreen:

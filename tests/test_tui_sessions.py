@@ -38,6 +38,14 @@ def parameters_state(source: Path, batch_size: int = 4) -> WizardState:
     )
 
 
+def write_damaged(store: SessionStore, name: str = "broken") -> Path:
+    """Make a session folder whose session.json is not valid JSON."""
+    folder = store.root / name
+    folder.mkdir(parents=True)
+    (folder / "session.json").write_text("{not json", encoding="utf-8")
+    return folder
+
+
 def sessions_app(store: SessionStore, workdir: Path, session=None) -> StTuiApp:
     app = StTuiApp(workdir=workdir)
     app.attach_sessions(store, session)
@@ -52,9 +60,7 @@ async def test_sessions_screen_lists_sessions(
     source = format_file("pair_score")
     first = store.create(parameters_state(source), name="first")
     second = store.create(parameters_state(source), name="second")
-    damaged = store.root / "broken"
-    damaged.mkdir()
-    (damaged / "session.json").write_text("{not json", encoding="utf-8")
+    write_damaged(store)
     app = StTuiApp(workdir=tmp_path)
     # The CLI attaches the home folder, and the wizard opens the store from it.
     app.attach_sessions(store if attach == "store" else store.home, None)
@@ -162,9 +168,7 @@ async def test_delete_asks_then_removes(format_file, tmp_path: Path) -> None:
 
 async def test_delete_damaged_session(tmp_path: Path) -> None:
     store = SessionStore(tmp_path / "home")
-    damaged = store.root / "broken"
-    damaged.mkdir(parents=True)
-    (damaged / "session.json").write_text("{not json", encoding="utf-8")
+    damaged = write_damaged(store)
 
     async with sessions_app(store, tmp_path).run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, SessionsScreen)
@@ -274,9 +278,7 @@ async def test_resume_confirms_changed_source(
 
 async def test_damaged_reason_shortened_in_row(tmp_path: Path) -> None:
     store = SessionStore(tmp_path / "home")
-    damaged = store.root / "broken"
-    damaged.mkdir(parents=True)
-    (damaged / "session.json").write_text("{not json", encoding="utf-8")
+    write_damaged(store)
 
     async with sessions_app(store, tmp_path).run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, SessionsScreen)
