@@ -201,10 +201,10 @@ def test_export_unwritable_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Root may write anywhere, so the folder is made unwritable by failing mkstemp.
-    def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
+    def fail_mkstemp(*args: object, **kwargs: object) -> tuple[int, str]:
         raise PermissionError(1, "Operation not permitted")
 
-    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(tempfile, "mkstemp", fail_mkstemp)
     with pytest.raises(DataError, match=r"out\.csv: could not write the data"):
         export_frame(pl.LazyFrame({"a": [1]}), tmp_path / "out.csv")
 

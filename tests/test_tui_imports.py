@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-# The machine learning stack takes seconds to import; the data and config
-# libraries take a few tens of milliseconds each, which a start-up of about
-# 0.2 s notices.
+# The machine learning stack takes seconds to import. The data and config
+# libraries take a few tens of milliseconds each, which is a noticeable part of a
+# start-up of about 0.25 s.
 HEAVY_MODULES = (
     "torch",
     "transformers",

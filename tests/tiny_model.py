@@ -19,8 +19,8 @@ def build_tiny_model(
 ) -> Path:
     """Train a WordPiece vocabulary on ``sentences`` and save a random BERT there.
 
-    The defaults make a 2-layer BERT of width 32 for fast tests; the benchmarks ask
-    for a wider one, whose steps take long enough to measure.
+    The defaults make a 2-layer BERT of width 32 for fast tests. The benchmarks
+    request a wider one, whose steps take long enough to measure.
     """
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer.modules import Pooling, Transformer

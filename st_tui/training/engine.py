@@ -527,7 +527,7 @@ def _run(
 
     total = planned_steps(len(train_dataset), config)
     # Without a setting, the loss is logged every 50 steps and whenever half a second
-    # has passed: each log reads the loss off the device, which stalls a GPU.
+    # has passed: each log copies the loss off the device, so the CPU waits for a GPU.
     logging_steps = params.logging_steps or min(50, total)
     eval_strategy = params.eval_strategy if evaluator is not None else "no"
     sampler = (
